@@ -1,0 +1,3 @@
+module github.com/geobacter-go/geobacter
+
+go 1.26
