@@ -48,53 +48,63 @@ type Kernel interface {
 // the grid is not a multiple of the group size the last group in a dimension is partly padding:
 // padded work-items never run, so a kernel needs no bounds test against the grid.
 type Item struct {
-	x, y, z int // global id
-	l       int // linear index among the work-items of the group that run
-	g       *workgroup.Group
+	// A pointer to the work-item's ids keeps Item one machine word: the `go` device passes it in a
+	// register and an inlined GlobalID is one load.
+	w *workgroup.WorkItem
 }
 
 // GlobalID returns the work-item's index in the grid in dimension d: GroupID(d)*LocalSize(d) +
 // LocalID(d), in 0 ≤ GlobalID(d) < GlobalSize(d).
 func (it Item) GlobalID(d int) int {
-	switch d {
-	case 0:
-		return it.x
-	case 1:
-		return it.y
-	case 2:
-		return it.z
+	if uint(d) > 2 {
+		badDimension("GlobalID", d)
 	}
-	panic(dimension("GlobalID", d))
+	return it.w.Global[d]
 }
 
 // LocalID returns the work-item's index within its work-group in dimension d, in
 // 0 ≤ LocalID(d) < LocalSize(d).
 func (it Item) LocalID(d int) int {
-	return it.GlobalID(d) - it.g.Base[check("LocalID", d)]
+	if uint(d) > 2 {
+		badDimension("LocalID", d)
+	}
+	return it.w.Global[d] - it.w.G.Base[d]
 }
 
 // GroupID returns the index of the work-item's work-group in dimension d, in
 // 0 ≤ GroupID(d) < NumGroups(d).
 func (it Item) GroupID(d int) int {
-	return it.g.ID[check("GroupID", d)]
+	if uint(d) > 2 {
+		badDimension("GroupID", d)
+	}
+	return it.w.G.ID[d]
 }
 
 // GlobalSize returns the grid's size in dimension d: the size given at launch, not rounded up to
 // whole groups.
 func (it Item) GlobalSize(d int) int {
-	return it.g.Launch.Global[check("GlobalSize", d)]
+	if uint(d) > 2 {
+		badDimension("GlobalSize", d)
+	}
+	return it.w.G.Launch.Global[d]
 }
 
 // LocalSize returns the launch's work-group size in dimension d. It is the same for every group,
 // including a last group that is partly padding.
 func (it Item) LocalSize(d int) int {
-	return it.g.Launch.Local[check("LocalSize", d)]
+	if uint(d) > 2 {
+		badDimension("LocalSize", d)
+	}
+	return it.w.G.Launch.Local[d]
 }
 
 // NumGroups returns the number of work-groups in dimension d: GlobalSize(d) divided by
 // LocalSize(d), rounded up.
 func (it Item) NumGroups(d int) int {
-	return it.g.Launch.Groups[check("NumGroups", d)]
+	if uint(d) > 2 {
+		badDimension("NumGroups", d)
+	}
+	return it.w.G.Launch.Groups[d]
 }
 
 // Barrier waits until every work-item of the work-group that runs has called it, then returns in
@@ -108,18 +118,12 @@ func (it Item) NumGroups(d int) int {
 // others wait at a barrier, and reports it as a kernel panic ("barrier not reached by all
 // work-items"). Padded work-items of a partial last group do not run and do not take part.
 func (it Item) Barrier() {
-	it.g.Barrier(it.l)
+	it.w.G.Barrier(it.w)
 }
 
-func check(name string, d int) int {
-	if uint(d) > 2 {
-		panic(dimension(name, d))
-	}
-	return d
-}
-
-func dimension(name string, d int) string {
-	return "kernel.Item." + name + ": dimension " + itoa(d) + " out of range; use 0, 1 or 2"
+//go:noinline
+func badDimension(name string, d int) {
+	panic("kernel.Item." + name + ": dimension " + itoa(d) + " out of range; use 0, 1 or 2")
 }
 
 func itoa(d int) string {
@@ -137,30 +141,35 @@ func init() {
 	workgroup.RunItem = runItem
 }
 
-// runItems runs the work-items of g in order, x fastest, on the calling goroutine. It stops after
-// the first work-item when a barrier made that work-item the leader of the others.
+// runItems runs the work-items of g in order, x fastest, on the calling goroutine, all with the
+// one WorkItem g.Seq. When a barrier makes the first work-item the leader of the others, they have
+// run as its followers by the time it returns, and runItems stops there.
 func runItems(g *workgroup.Group) {
 	k := g.Launch.Kernel.(Kernel)
+	w := &g.Seq
 	x0, y0, z0 := g.Base[0], g.Base[1], g.Base[2]
 	x1, y1, z1 := x0+g.Size[0], y0+g.Size[1], z0+g.Size[2]
-	l := 0
+	w.Global = [3]int{x0, y0, z0}
+	k.Kernel(Item{w})
+	if g.Led() {
+		g.Finish()
+		return
+	}
+	start := x0 + 1 // the first row goes on after the first work-item
 	for z := z0; z < z1; z++ {
+		w.Global[2] = z
 		for y := y0; y < y1; y++ {
-			for x := x0; x < x1; x++ {
-				g.Cur = l
-				k.Kernel(Item{x: x, y: y, z: z, l: l, g: g})
-				if l == 0 && g.Led() {
-					g.Finish()
-					return
-				}
-				l++
+			w.Global[1] = y
+			for x := start; x < x1; x++ {
+				w.Global[0] = x
+				k.Kernel(Item{w})
 			}
+			start = x0
 		}
 	}
 }
 
-// runItem runs the work-item of g with linear index l.
-func runItem(g *workgroup.Group, l int) {
-	x, y, z := g.Local(l)
-	g.Launch.Kernel.(Kernel).Kernel(Item{x: g.Base[0] + x, y: g.Base[1] + y, z: g.Base[2] + z, l: l, g: g})
+// runItem runs the work-item w of its group.
+func runItem(w *workgroup.WorkItem) {
+	w.G.Launch.Kernel.(Kernel).Kernel(Item{w})
 }

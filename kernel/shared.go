@@ -17,8 +17,8 @@ import "unsafe"
 // of its group at the next Barrier. The total size of a group's shared memory is limited by the
 // device (geobacter.Limits.SharedMemoryBytes); exceeding it panics.
 func Shared[T any](it Item) *T {
-	g := it.g
-	idx, ptr, first := g.SharedSlot(it.l)
+	g := it.w.G
+	idx, ptr, first := g.SharedSlot(it.w.Linear())
 	if p, ok := ptr.(*T); ok {
 		if first {
 			g.Claim(idx, nil, nil, int(unsafe.Sizeof(*p)), true)

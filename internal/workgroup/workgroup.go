@@ -46,12 +46,24 @@ func (l *Launch) Set() {
 	}
 }
 
-// RunItems runs every work-item of g in order on the calling goroutine. Package kernel sets it at
-// init (it alone can make a kernel.Item).
+// RunItems runs every work-item of g in order on the calling goroutine, with g.Seq as their
+// WorkItem. Package kernel sets it at init (it alone can make a kernel.Item).
 var RunItems func(g *Group)
 
-// RunItem runs the work-item with linear index l of g. Package kernel sets it at init.
-var RunItem func(g *Group, l int)
+// RunItem runs the work-item w. Package kernel sets it at init.
+var RunItem func(w *WorkItem)
+
+// WorkItem is what a kernel.Item points to: the work-item's global id and its group.
+type WorkItem struct {
+	Global [3]int
+	G      *Group
+}
+
+// Linear returns w's index among the work-items of its group that run, x fastest.
+func (w *WorkItem) Linear() int {
+	g := w.G
+	return w.Global[0] - g.Base[0] + g.Size[0]*(w.Global[1]-g.Base[1]+g.Size[1]*(w.Global[2]-g.Base[2]))
+}
 
 // Group is one work-group being run. A worker owns one Group and reuses it for every group it runs,
 // so its shared-memory slots and coroutines are allocated once.
@@ -62,8 +74,9 @@ type Group struct {
 	Size   [3]int // work-items that run, per dimension: Local, or less in the grid's last group
 	N      int    // Size[0]*Size[1]*Size[2]
 
-	// Cur is the linear index of the work-item running on the worker's own goroutine.
-	Cur int
+	// Seq is the WorkItem of the work-items run one after another on the worker's own goroutine;
+	// RunItems updates it in place.
+	Seq WorkItem
 
 	epoch       uint64  // counts groups run by this Group, to zero shared slots lazily
 	shared      []slot  // shared-memory slots, in call order
@@ -94,6 +107,8 @@ func (g *Group) BeginLaunch(l *Launch) {
 		g.sharedCalls = make([]int32, n)
 	}
 	g.sharedCalls = g.sharedCalls[:n]
+	clear(g.sharedCalls)
+	g.sharedBytes = 0
 }
 
 // Begin prepares g to run the group with id (x, y, z) of its launch.
@@ -106,7 +121,7 @@ func (g *Group) Begin(x, y, z int) {
 		g.Size[d] = min(l.Local[d], l.Global[d]-g.Base[d])
 		g.N *= g.Size[d]
 	}
-	g.Cur = 0
+	g.Seq = WorkItem{G: g}
 	g.epoch++
 	g.led = false
 	if g.usesShared {
@@ -181,6 +196,7 @@ type abortItem struct{}
 type follower struct {
 	g       *Group
 	l       int
+	w       WorkItem
 	next    func() (event, bool)
 	stop    func()
 	yield   func(event) bool
@@ -223,7 +239,10 @@ func (f *follower) run() {
 			f.failure = Capture(r, f.g.Launch.KernelName, f.g.Item(f.l))
 		}
 	}()
-	RunItem(f.g, f.l)
+	g := f.g
+	x, y, z := g.Local(f.l)
+	f.w = WorkItem{Global: [3]int{g.Base[0] + x, g.Base[1] + y, g.Base[2] + z}, G: g}
+	RunItem(&f.w)
 }
 
 // resume runs follower f until it reaches a barrier, returns or panics.
@@ -236,9 +255,10 @@ func (f *follower) resume() event {
 	return ev
 }
 
-// Barrier is kernel.Item.Barrier for the work-item with linear index l.
-func (g *Group) Barrier(l int) {
-	if l != g.Cur {
+// Barrier is kernel.Item.Barrier for the work-item w.
+func (g *Group) Barrier(w *WorkItem) {
+	l := w.Linear()
+	if w != &g.Seq {
 		// A follower: hand control back to the leader until every work-item has arrived.
 		f := g.followers[l]
 		if !f.yield(atBarrier) || f.abort {

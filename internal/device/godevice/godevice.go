@@ -170,7 +170,7 @@ func (e *executor) run(l *launch, from, to int) {
 	g.BeginLaunch(&l.wl)
 	defer func() {
 		if r := recover(); r != nil {
-			f := workgroup.Capture(r, l.wl.KernelName, g.Item(g.Cur))
+			f := workgroup.Capture(r, l.wl.KernelName, g.Seq.Global)
 			g.Abort()
 			l.failed(f)
 		}

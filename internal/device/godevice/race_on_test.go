@@ -1,0 +1,5 @@
+//go:build race
+
+package godevice_test
+
+const raceEnabled = true
