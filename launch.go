@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/geobacter-go/geobacter/internal/device"
@@ -107,6 +108,8 @@ func run[K kernel.Kernel](ctx context.Context, dev *Device, l device.Launch) (er
 	}
 	var p *device.Panic
 	switch {
+	case errors.As(err, &p) && strings.HasPrefix(p.Msg, "geobacter: BUG: "):
+		return &InternalError{Msg: p.Msg + " (in work-item " + fmt.Sprint(p.WorkItem) + " of " + l.Name + " at " + p.Pos + ")"}
 	case errors.As(err, &p):
 		return &KernelPanic{Kernel: l.Name, Pos: p.Pos, Msg: p.Msg, WorkItem: p.WorkItem, cause: p.Cause}
 	case errors.Is(err, device.ErrClosed):
