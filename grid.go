@@ -8,8 +8,12 @@ import (
 // Grid is a launch's geometry: the number of work-items in 1, 2 or 3 dimensions and, optionally,
 // the work-group size. Without WithGroup the device chooses the group size.
 //
-// The grid is rounded up to whole groups; the padded work-items of a partial last group never run.
-// A grid with a zero size in some dimension runs nothing.
+// The grid is rounded up to whole groups; the padded work-items of a partial last group never run,
+// so a kernel that handles one element per work-item needs no bounds test. A kernel whose
+// work-items fill shared memory for each other (a tiled matrix product, say) must instead launch
+// whole groups: round the grid up to a multiple of the group size itself, and test the data's
+// bounds in the kernel (examples/matmul does). A grid with a zero size in some dimension runs
+// nothing.
 type Grid struct {
 	dims  int
 	size  [3]int

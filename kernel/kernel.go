@@ -116,7 +116,9 @@ func (it Item) NumGroups(d int) int {
 // flow that differs between the work-items of one group is undefined on GPUs (it hangs or corrupts
 // memory). The `go` device detects a group in which some work-items returned or panicked while
 // others wait at a barrier, and reports it as a kernel panic ("barrier not reached by all
-// work-items"). Padded work-items of a partial last group do not run and do not take part.
+// work-items"). Padded work-items of a partial last group do not run and do not take part: a
+// kernel whose work-items load shared memory for each other should be launched on whole groups
+// (see geobacter.Grid).
 func (it Item) Barrier() {
 	it.w.G.Barrier(it.w)
 }
