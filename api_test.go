@@ -190,6 +190,7 @@ func TestLaunchErrors(t *testing.T) {
 		{"group zero", geobacter.Grid1(4).WithGroup(0), "group size 0 in dimension 0 must be at least 1"},
 		{"group too big", geobacter.Grid1(4096).WithGroup(lim.MaxGroupSize + 1), "exceeds the device's maximum"},
 		{"group product too big", geobacter.Grid2(64, 64).WithGroup(64, 64), "a group of 4096 work-items exceeds the device's maximum of 1024"},
+		{"too many work-items", geobacter.Grid3(lim.MaxGrid[0], lim.MaxGrid[1], lim.MaxGrid[2]), "more than 2^62 work-items"},
 		{"group z too big", geobacter.Grid3(1, 1, 1000).WithGroup(1, 1, lim.MaxGroup[2]+1), "in dimension 2 exceeds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,7 +21,7 @@ import (
 type DeviceType int
 
 const (
-	TypeOther         DeviceType = DeviceType(device.TypeOther)
+	TypeOther         DeviceType = DeviceType(device.TypeOther)         // none of the below; never chosen by default
 	TypeSoftware      DeviceType = DeviceType(device.TypeSoftware)      // a GPU API implemented in software
 	TypeHost          DeviceType = DeviceType(device.TypeHost)          // the go device
 	TypeCPU           DeviceType = DeviceType(device.TypeCPU)           // native code for the host CPU
@@ -29,6 +29,8 @@ const (
 	TypeDiscreteGPU   DeviceType = DeviceType(device.TypeDiscreteGPU)   // a GPU with its own memory
 )
 
+// String returns the type's name: "discrete-gpu", "integrated-gpu", "cpu", "host", "software" or
+// "other".
 func (t DeviceType) String() string { return device.Type(t).String() }
 
 // DeviceInfo describes one device, usable or not.

@@ -30,6 +30,7 @@ type KernelPanic struct {
 	cause error
 }
 
+// Error formats the panic as "geobacter: kernel K panicked at file.go:N in work-item (x,y,z): msg".
 func (p *KernelPanic) Error() string {
 	return fmt.Sprintf("geobacter: kernel %s panicked at %s in work-item (%d,%d,%d): %s",
 		p.Kernel, p.Pos, p.WorkItem[0], p.WorkItem[1], p.WorkItem[2], p.Msg)
@@ -47,6 +48,7 @@ type GridError struct {
 	Reason string // what is wrong and what to do
 }
 
+// Error says which launch, on which device, and what is wrong with it.
 func (e *GridError) Error() string {
 	return fmt.Sprintf("geobacter: launch of %v on %s: %s", e.Grid, e.Device, e.Reason)
 }
@@ -58,6 +60,7 @@ type InternalError struct {
 	Stack string
 }
 
+// Error gives the bug's message, the version, and the stack where it was caught.
 func (e *InternalError) Error() string {
 	return fmt.Sprintf("%s (this is a bug in Geobacter %s, please report it with this message)\n%s", e.Msg, Version(), e.Stack)
 }

@@ -70,6 +70,9 @@ func join(v []int) string {
 	return strings.Join(s, ", ")
 }
 
+// maxWorkItems bounds a grid's work-items, so that every count derived from it fits in an int.
+const maxWorkItems = 1 << 62
+
 // resolve checks g against the device's limits and returns the global and group sizes to launch.
 // empty reports a grid with a zero dimension, which runs nothing.
 func (g Grid) resolve(d *Device) (global, local [3]int, empty bool, err error) {
@@ -93,6 +96,14 @@ func (g Grid) resolve(d *Device) (global, local [3]int, empty bool, err error) {
 			return global, local, false, fail("size %d in dimension %d exceeds the device's maximum of %d", n, i, lim.MaxGrid[i])
 		}
 	}
+	total := 1
+	for i := range g.dims {
+		if n := g.size[i]; n > 0 && total > maxWorkItems/n {
+			return global, local, false, fail("more than 2^62 work-items in all; use a smaller grid")
+		} else if n > 0 {
+			total *= n
+		}
+	}
 	global = g.size
 	local = g.group
 	if local == [3]int{} {
@@ -102,7 +113,7 @@ func (g Grid) resolve(d *Device) (global, local [3]int, empty bool, err error) {
 		}
 		return global, local, empty, nil
 	}
-	total := 1
+	total = 1
 	for i := range g.dims {
 		n := local[i]
 		if n < 1 {

@@ -21,9 +21,11 @@
 //
 // Inside a kernel the rest of Go works with its usual meaning (wrapping integer arithmetic, shifts
 // by at least the width, panics on index out of range, nil dereference and division by zero), and
-// sync/atomic's functions and types work on buffer elements as they do on the host. What a device
-// cannot do (goroutines, channels, maps, heap allocation, I/O, ...) is listed in the project's
-// DESIGN and reported, with positions, by `geobacter vet`.
+// sync/atomic's functions and types work on buffer elements as they do on the host. The compiled
+// devices accept a subset of Go: no goroutines, channels, select, defer, maps, interface method
+// calls, heap allocation (make, new, escaping composite literals), strings beyond constants, I/O,
+// or writes to the argument struct; recursion is rejected on devices that forbid it. The `go`
+// device runs any Go, so keep kernels to the subset to move them between devices unchanged.
 //
 // This package imports nothing from the module except its own execution engine for the `go`
 // device (internal/workgroup), so any package can import it.

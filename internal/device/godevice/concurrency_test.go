@@ -65,3 +65,41 @@ func TestConcurrentLaunches(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Nested launches the Inner kernel from the first work-item of each group: outside the kernel
+// contract, but the go device must run it rather than deadlock with every worker waiting.
+type Nested struct {
+	Dev   *geobacter.Device
+	Inner [][]int
+	Err   []error
+}
+
+func (k *Nested) Kernel(it kernel.Item) {
+	if it.LocalID(0) != 0 {
+		return
+	}
+	g := it.GroupID(0)
+	k.Err[g] = geobacter.Launch(context.Background(), k.Dev, geobacter.Grid1(len(k.Inner[g])).WithGroup(32), &AddIndex{K: 1, Out: k.Inner[g]})
+}
+
+func TestNestedLaunch(t *testing.T) {
+	dev := open(t)
+	const groups = 8
+	k := &Nested{Dev: dev, Inner: make([][]int, groups), Err: make([]error, groups)}
+	for g := range k.Inner {
+		k.Inner[g] = make([]int, 4096)
+	}
+	if err := geobacter.Launch(context.Background(), dev, geobacter.Grid1(groups*256).WithGroup(256), k); err != nil {
+		t.Fatal(err)
+	}
+	for g, err := range k.Err {
+		if err != nil {
+			t.Fatalf("inner launch %d: %v", g, err)
+		}
+		for i, v := range k.Inner[g] {
+			if v != i {
+				t.Fatalf("inner launch %d: out[%d] = %d", g, i, v)
+			}
+		}
+	}
+}

@@ -5,7 +5,8 @@
 //
 // A launch's groups are cut into one contiguous chunk per worker (static scheduling: a worker
 // streams through adjacent memory and no queue is touched per group); the launching goroutine runs
-// the first chunk itself, so a launch too small to share runs with no hand-off at all. The
+// the first chunk itself, so a launch too small to share runs with no hand-off at all, and then
+// runs queued chunks until its own are done rather than sleeping. The
 // work-items of a group run as internal/workgroup describes: one after another, or as coroutines
 // once the kernel calls Barrier.
 package godevice
@@ -69,9 +70,14 @@ type Device struct {
 	closed atomic.Bool
 }
 
-func (d *Device) Info() device.Info     { return info() }
+// Info describes the go device.
+func (d *Device) Info() device.Info { return info() }
+
+// Limits are the go device's limits: no hardware bounds them, so they are those a portable kernel
+// can count on from GPUs (1024 work-items a group, 64 in z, 64 KiB of shared memory).
 func (d *Device) Limits() device.Limits { return limits }
 
+// DefaultGroup is 256 work-items for 1D grids, 16×16 for 2D and 8×8×4 for 3D.
 func (d *Device) DefaultGroup(dims int) [3]int {
 	switch dims {
 	case 1:
@@ -82,6 +88,7 @@ func (d *Device) DefaultGroup(dims int) [3]int {
 	return [3]int{8, 8, 4}
 }
 
+// Close marks the device closed; the worker pool, shared by every go device, stays.
 func (d *Device) Close() error {
 	d.closed.Store(true)
 	return nil
@@ -114,14 +121,19 @@ func (d *Device) Launch(ctx context.Context, dl *device.Launch) error {
 	if dl.Global[0]*dl.Global[1]*dl.Global[2] >= minParallelItems {
 		chunks = min(d.pool.workers, groups)
 	}
-	l.wg.Add(chunks - 1)
-	for i := 1; i < chunks; i++ {
-		d.pool.tasks <- task{l: l, from: i * groups / chunks, to: (i + 1) * groups / chunks}
-	}
 	e := d.pool.executor()
+	if chunks > 1 {
+		l.pending.Store(int64(chunks - 1))
+		l.finished = make(chan struct{})
+		for i := 1; i < chunks; i++ {
+			d.pool.submit(e, task{l: l, from: i * groups / chunks, to: (i + 1) * groups / chunks})
+		}
+	}
 	e.run(l, 0, groups/chunks)
+	if chunks > 1 {
+		d.pool.helpUntil(e, l.finished)
+	}
 	d.pool.release(e)
-	l.wg.Wait()
 
 	if f := l.fail; f != nil {
 		return &device.Panic{Kernel: f.Kernel, Pos: f.Pos, Msg: f.Msg, WorkItem: f.Item, Cause: f.Cause}
@@ -139,8 +151,11 @@ type launch struct {
 	wl   workgroup.Launch
 	done <-chan struct{} // the launch's ctx.Done()
 	stop atomic.Bool     // a work-item failed or ctx was cancelled: start no more groups
-	wg   sync.WaitGroup  // chunks run by the pool's workers
-	mu   sync.Mutex      // guards fail
+
+	pending  atomic.Int64  // chunks handed to the pool and not yet done
+	finished chan struct{} // closed when pending reaches zero
+
+	mu   sync.Mutex // guards fail
 	fail *workgroup.Failure
 }
 
@@ -231,8 +246,38 @@ func thePool() *pool {
 func (p *pool) work() {
 	var e executor
 	for t := range p.tasks {
-		e.run(t.l, t.from, t.to)
-		t.l.wg.Done()
+		e.runTask(t)
+	}
+}
+
+// runTask runs a chunk handed to the pool and signals its launch when it is the last.
+func (e *executor) runTask(t task) {
+	e.run(t.l, t.from, t.to)
+	if t.l.pending.Add(-1) == 0 {
+		close(t.l.finished)
+	}
+}
+
+// submit hands t to the pool, or runs it on e when the pool's queue is full.
+func (p *pool) submit(e *executor, t task) {
+	select {
+	case p.tasks <- t:
+	default:
+		e.runTask(t)
+	}
+}
+
+// helpUntil runs queued chunks, of any launch, on e until done is closed. A launching goroutine
+// helps instead of sleeping, so a launch made while every worker is busy (even one made from
+// inside a work-item) still makes progress.
+func (p *pool) helpUntil(e *executor, done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case t := <-p.tasks:
+			e.runTask(t)
+		}
 	}
 }
 
