@@ -146,6 +146,12 @@ const (
 	//	%29 = atomic cas %16, %1, %2 : bool
 	OpAtomic
 
+	// OpSpaceCast changes the address space of a pointer or slice without changing the address:
+	// into Generic where a value flows into a function parameter, a result or a phi of pointers
+	// from different spaces, and back to a concrete space where the space-inference pass knows it.
+	//	%31 = spacecast %12 : ptr<generic, [4]f32>
+	OpSpaceCast
+
 	// OpPhi picks the operand for the predecessor the block was entered from: operand i goes with
 	// Block.Preds[i]. Phis come first in a block.
 	//	%30 = phi [%1, b1], [%2, b3] : i32
@@ -165,6 +171,7 @@ var opNames = [...]string{
 	OpLen: "len", OpCap: "cap", OpSlicePtr: "sliceptr", OpSlice: "slice", OpCopy: "copy",
 	OpCheckBounds: "checkbounds", OpCheckNil: "checknil", OpCheckDivide: "checkdivide", OpCheckShift: "checkshift",
 	OpCall: "call", OpExtract: "extract", OpIntrinsic: "intrinsic", OpAtomic: "atomic", OpPhi: "phi",
+	OpSpaceCast: "spacecast",
 }
 
 func (op Op) String() string {
@@ -301,15 +308,15 @@ const (
 type AtomicOp uint8
 
 const (
-	AtomicLoad AtomicOp = iota // load p                → the value
-	AtomicStore                // store p, v            → void
-	AtomicAdd                  // add p, v              → the new value
-	AtomicAnd                  // and p, v              → the old value
-	AtomicOr                   // or p, v               → the old value
-	AtomicSwap                 // swap p, v             → the old value
-	AtomicCAS                  // cas p, old, new       → bool: swapped
-	AtomicMin                  // min p, v (floats)     → the old value
-	AtomicMax                  // max p, v (floats)     → the old value
+	AtomicLoad  AtomicOp = iota // load p                → the value
+	AtomicStore                 // store p, v            → void
+	AtomicAdd                   // add p, v              → the new value
+	AtomicAnd                   // and p, v              → the old value
+	AtomicOr                    // or p, v               → the old value
+	AtomicSwap                  // swap p, v             → the old value
+	AtomicCAS                   // cas p, old, new       → bool: swapped
+	AtomicMin                   // min p, v (floats)     → the old value
+	AtomicMax                   // max p, v (floats)     → the old value
 	numAtomicOps
 )
 
@@ -328,7 +335,8 @@ func (a AtomicOp) String() string {
 type Intrinsic uint8
 
 const (
-	// Work-item ids and sizes: the operand is the dimension, a constant 0, 1 or 2; the result i64.
+	// Work-item ids and sizes: the operand is the dimension (i64), 0, 1 or 2 — a constant, or a
+	// value a checkbounds before it has checked; the result is i64.
 	GlobalID Intrinsic = iota
 	LocalID
 	GroupID
@@ -398,7 +406,7 @@ var intrinsicNames = [...]string{
 	Tanh: "tanh", Pow: "pow", Cbrt: "cbrt", Hypot: "hypot", Mod: "mod",
 	Float32bits: "float32bits", Float32frombits: "float32frombits", Float64bits: "float64bits",
 	Float64frombits: "float64frombits",
-	OnesCount: "onescount", LeadingZeros: "leadingzeros", TrailingZeros: "trailingzeros", Len: "bitlen",
+	OnesCount:       "onescount", LeadingZeros: "leadingzeros", TrailingZeros: "trailingzeros", Len: "bitlen",
 	Reverse: "reverse", ReverseBytes: "reversebytes", RotateLeft: "rotateleft",
 }
 

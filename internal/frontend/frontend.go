@@ -1,0 +1,212 @@
+// Package frontend turns the kernels of Go packages into IR. It loads packages with go/packages,
+// builds go/ssa with every generic instantiation made concrete, finds every kernel (each type whose
+// pointer has the method Kernel(kernel.Item), and every instantiation of a generic one that the
+// package uses) and lowers each kernel method, and every function it reaches in any package, to an
+// ir.Module.
+//
+// It is also where the kernel contract is enforced: every construct a device cannot run
+// (goroutines, channels, maps, interfaces, heap allocation, I/O, writes to the argument struct,
+// ...) is reported at once, each as a Diagnostic with its file:line:col and a message from the
+// fixed vocabulary in diag.go that says what to do instead. Functions without a Go body are
+// mapped to IR intrinsics by full name in intrinsics.go, the one place to add one.
+//
+// The frontend knows nothing of devices: what it produces is the same on every machine.
+package frontend
+
+import (
+	"context"
+	"fmt"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/ssa/ssautil"
+
+	"github.com/geobacter-go/geobacter/internal/ir"
+)
+
+// Config says what to load.
+type Config struct {
+	Dir   string // the directory to run the build system in; "" for the current one
+	Tests bool   // also load the packages' test files (kernels declared in _test.go files)
+}
+
+// Program is loaded packages and their SSA form.
+type Program struct {
+	Fset  *token.FileSet
+	Roots []*packages.Package
+	SSA   *ssa.Program
+	pkgs  []*ssa.Package // the SSA packages of Roots
+}
+
+// Load loads the packages matching patterns, with everything they import, type-checks them and
+// builds their SSA form. Errors in the packages (syntax, types) are returned together.
+func Load(ctx context.Context, cfg Config, patterns ...string) (*Program, error) {
+	pcfg := &packages.Config{
+		Context: ctx,
+		Mode:    packages.LoadAllSyntax,
+		Dir:     cfg.Dir,
+		Tests:   cfg.Tests,
+	}
+	roots, err := packages.Load(pcfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
+	}
+	var errs []string
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+	})
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("loading %s:\n%s", strings.Join(patterns, " "), strings.Join(errs, "\n"))
+	}
+	if len(roots) == 0 {
+		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
+	}
+	prog, pkgs := ssautil.AllPackages(roots, ssa.InstantiateGenerics)
+	prog.Build()
+	return &Program{Fset: prog.Fset, Roots: roots, SSA: prog, pkgs: pkgs}, nil
+}
+
+// Kernel is one kernel found in a package: a method Kernel(kernel.Item) of a pointer to a named
+// type, or of an instantiation of a generic named type.
+type Kernel struct {
+	// Name is the kernel's identity: the method's full symbol with its type arguments, such as
+	// "(*example.com/p.Saxpy).Kernel" or "(*example.com/p.Scale[float32]).Kernel". It is also
+	// the name of the kernel's function in the IR.
+	Name   string
+	Type   *types.Named // the argument struct's type
+	Method *ssa.Function
+	Pos    token.Position
+}
+
+// Kernels returns the kernels of the root packages, sorted by name.
+func (p *Program) Kernels() []*Kernel {
+	seen := map[*ssa.Function]bool{}
+	var ks []*Kernel
+	add := func(t *types.Named) {
+		fn := p.kernelMethod(t)
+		if fn == nil || seen[fn] {
+			return
+		}
+		seen[fn] = true
+		ks = append(ks, &Kernel{Name: fn.String(), Type: t, Method: fn, Pos: p.Fset.Position(t.Obj().Pos())})
+	}
+	for i, sp := range p.pkgs {
+		if sp == nil {
+			continue
+		}
+		for _, m := range sp.Members {
+			if t, ok := m.(*ssa.Type); ok {
+				if n, ok := types.Unalias(t.Type()).(*types.Named); ok && n.TypeParams().Len() == 0 {
+					add(n)
+				}
+			}
+		}
+		// Instantiations of generic kernel types that the package uses.
+		for _, inst := range p.Roots[i].TypesInfo.Instances {
+			if n, ok := types.Unalias(inst.Type).(*types.Named); ok && n.TypeArgs().Len() > 0 && !hasTypeParams(n) {
+				add(n)
+			}
+		}
+	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i].Name < ks[j].Name })
+	return ks
+}
+
+// hasTypeParams reports whether an instantiated type still mentions type parameters (an
+// instance inside a generic function's body).
+func hasTypeParams(n *types.Named) bool {
+	for t := range n.TypeArgs().Types() {
+		if _, ok := t.(*types.TypeParam); ok {
+			return true
+		}
+		if inner, ok := t.(*types.Named); ok && inner.TypeArgs().Len() > 0 && hasTypeParams(inner) {
+			return true
+		}
+	}
+	return false
+}
+
+// kernelMethod returns the method Kernel(kernel.Item) of *t, or nil.
+func (p *Program) kernelMethod(t *types.Named) *ssa.Function {
+	if _, ok := t.Underlying().(*types.Struct); !ok {
+		return nil
+	}
+	sel := p.SSA.MethodSets.MethodSet(types.NewPointer(t)).Lookup(nil, "Kernel")
+	if sel == nil {
+		return nil
+	}
+	sig := sel.Type().(*types.Signature)
+	if sig.Params().Len() != 1 || sig.Results().Len() != 0 || !isItem(sig.Params().At(0).Type()) {
+		return nil
+	}
+	return p.SSA.MethodValue(sel)
+}
+
+// Compile lowers the kernels and every function they reach into one module. When the kernels
+// break the kernel contract, it returns every violation as an *Error.
+func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
+	c := &compiler{
+		fset:  p.Fset,
+		mod:   &ir.Module{},
+		types: map[typeKey]ir.Type{},
+		funcs: map[*ssa.Function]*ir.Func{},
+	}
+	for _, k := range kernels {
+		c.lowerFunc(k.Method, true)
+	}
+	for len(c.queue) > 0 {
+		l := c.queue[0]
+		c.queue = c.queue[1:]
+		l.lower()
+	}
+	if len(c.diags) > 0 {
+		sort.SliceStable(c.diags, func(i, j int) bool {
+			a, b := c.diags[i].Pos, c.diags[j].Pos
+			if a.Filename != b.Filename {
+				return a.Filename < b.Filename
+			}
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Column < b.Column
+		})
+		return nil, &Error{Diagnostics: dedup(c.diags)}
+	}
+	return c.mod, nil
+}
+
+func dedup(ds []Diagnostic) []Diagnostic {
+	var out []Diagnostic
+	for i, d := range ds {
+		if i > 0 && d == ds[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// compiler is the state of one Compile.
+type compiler struct {
+	fset        *token.FileSet
+	mod         *ir.Module
+	types       map[typeKey]ir.Type
+	funcs       map[*ssa.Function]*ir.Func
+	queue       []*fn
+	diags       []Diagnostic
+	sharedSlots int
+}
+
+// errorf reports a diagnostic at p, or at fallback when p is unknown.
+func (c *compiler) errorf(p, fallback token.Pos, format string, args ...any) {
+	if !p.IsValid() {
+		p = fallback
+	}
+	c.diags = append(c.diags, Diagnostic{Pos: c.fset.Position(p), Msg: fmt.Sprintf(format, args...)})
+}
