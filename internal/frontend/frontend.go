@@ -96,7 +96,7 @@ func (p *Program) Kernels() []*Kernel {
 		seen[fn] = true
 		ks = append(ks, &Kernel{Name: fn.String(), Type: t, Method: fn, Pos: p.Fset.Position(t.Obj().Pos())})
 	}
-	for i, sp := range p.pkgs {
+	for _, sp := range p.pkgs {
 		if sp == nil {
 			continue
 		}
@@ -107,15 +107,60 @@ func (p *Program) Kernels() []*Kernel {
 				}
 			}
 		}
-		// Instantiations of generic kernel types that the package uses.
-		for _, inst := range p.Roots[i].TypesInfo.Instances {
-			if n, ok := types.Unalias(inst.Type).(*types.Named); ok && n.TypeArgs().Len() > 0 && !hasTypeParams(n) {
-				add(n)
+	}
+	// Instantiations of generic kernel types that the packages use: the types their functions
+	// (generic instances included) mention.
+	roots := map[*ssa.Package]bool{}
+	for _, sp := range p.pkgs {
+		roots[sp] = true
+	}
+	var visit func(t types.Type)
+	visit = func(t types.Type) {
+		switch t := types.Unalias(t).(type) {
+		case *types.Pointer:
+			visit(t.Elem())
+		case *types.Slice:
+			visit(t.Elem())
+		case *types.Array:
+			visit(t.Elem())
+		case *types.Named:
+			if t.TypeArgs().Len() > 0 && !hasTypeParams(t) {
+				add(t)
+			}
+		}
+	}
+	for f := range ssautil.AllFunctions(p.SSA) {
+		if !roots[pkgOf(f)] {
+			continue
+		}
+		for _, t := range f.TypeArgs() {
+			visit(t)
+		}
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				if v, ok := instr.(ssa.Value); ok {
+					visit(v.Type())
+				}
 			}
 		}
 	}
 	sort.Slice(ks, func(i, j int) bool { return ks[i].Name < ks[j].Name })
 	return ks
+}
+
+// pkgOf returns the package a function's source is in: instances of generic functions, and the
+// function literals inside them, have none of their own.
+func pkgOf(f *ssa.Function) *ssa.Package {
+	for f != nil {
+		if f.Pkg != nil {
+			return f.Pkg
+		}
+		if o := f.Origin(); o != nil && o != f && o.Pkg != nil {
+			return o.Pkg
+		}
+		f = f.Parent()
+	}
+	return nil
 }
 
 // hasTypeParams reports whether an instantiated type still mentions type parameters (an
