@@ -13,6 +13,7 @@ import (
 
 	"github.com/geobacter-go/geobacter/internal/device"
 	_ "github.com/geobacter-go/geobacter/internal/device/godevice" // registers the `go` device
+	_ "github.com/geobacter-go/geobacter/internal/device/interp"   // registers the `interp` device
 )
 
 // DeviceType is what kind of hardware a device is. Open(ctx, "") prefers, in order, a discrete

@@ -9,9 +9,18 @@
 //	devices   list every device kind this program knows, one row per instance: its name
 //	          (kind:index, as geobacter.Open takes it), its type, whether it is usable on this
 //	          machine, and for one that is not, the reason and the fix
+//	gen       [-check] [packages]: write geobacter_ir.go, the encoded IR of the package's
+//	          kernels, in each package that declares kernels; with -check, write nothing and
+//	          exit 1 when a file is missing or stale
+//	vet       [packages]: report every violation of the kernel contract, with its position;
+//	          exit 1 when there is one
+//	ir        -target ir PACKAGE KERNELTYPE: print a kernel's code at a stage of the pipeline
 //	version   print the version of Geobacter, the Go version it was built with, the
 //	          platform, and the device kinds compiled in
 //	help      print this help (also -h and --help)
+//
+// Packages are named as the go command names them (default "."), relative to the current
+// directory.
 //
 // A command it does not know, or arguments a command does not take, print the usage on standard
 // error and exit with status 2. A command that fails exits with status 1.
@@ -40,8 +49,13 @@ Usage:
 The commands are:
 
 	devices   list the devices of every kind, usable or not, with the reason and the fix
+	gen       [-check] [packages]: write (or check) geobacter_ir.go, the IR of the kernels
+	vet       [packages]: report every violation of the kernel contract, with its position
+	ir        -target ir PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
 	version   print the versions of Geobacter and Go, the platform and the device kinds
 	help      print this help
+
+Packages are named as for the go command; the default is ".".
 
 Environment:
 
@@ -64,6 +78,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "gen":
+		return genCmd(rest, stdout, stderr)
+	case "vet":
+		return vetCmd(rest, stdout, stderr)
+	case "ir":
+		return irCmd(rest, stdout, stderr)
 	case "devices", "version":
 		if len(rest) > 0 {
 			fmt.Fprintf(stderr, "geobacter %s: unexpected arguments: %s\n\n%s", cmd, strings.Join(rest, " "), usage)

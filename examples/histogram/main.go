@@ -5,6 +5,8 @@
 //	go run ./examples/histogram [-device NAME] [-n BYTES]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

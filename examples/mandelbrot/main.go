@@ -6,6 +6,8 @@
 //	go run ./examples/mandelbrot [-device NAME] [-size PIXELS] [-iter N] [-o FILE.png]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

@@ -6,6 +6,8 @@
 //	go run ./examples/matmul [-device NAME] [-size N] [-m M -n N -k K]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

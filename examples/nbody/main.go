@@ -5,6 +5,8 @@
 //	go run ./examples/nbody [-device NAME] [-n BODIES] [-steps STEPS]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

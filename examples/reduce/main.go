@@ -6,6 +6,8 @@
 //	go run ./examples/reduce [-device NAME] [-n ELEMENTS]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

@@ -4,6 +4,8 @@
 //	go run ./examples/saxpy [-device NAME] [-n ELEMENTS]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

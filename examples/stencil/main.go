@@ -6,6 +6,8 @@
 //	go run ./examples/stencil [-device NAME] [-size N] [-iter SWEEPS]
 package main
 
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen
+
 import (
 	"context"
 	"errors"

@@ -32,28 +32,61 @@ const requireEnv = "GEOBACTER_REQUIRE"
 func Run(t *testing.T, device string) {
 	t.Helper()
 	dev := Open(t, device)
-	kind := dev.Kind()
+	run(t, &subject{
+		id:        dev.ID(),
+		kind:      dev.Kind(),
+		reference: dev.Kind() == referenceDevice,
+		target:    func(t *testing.T) *testkernels.Target { return target(t, dev) },
+	})
+}
+
+// RunLaunch runs the corpus as Run does, launching every kernel with launch instead of on a
+// device: for an executor of kernels that is not a device, such as the IR interpreter. kind names
+// it in messages and in the skip list. Its results are compared with the references and with the
+// go device's, within each case's ULP tolerance.
+func RunLaunch(t *testing.T, kind string, launch testkernels.LaunchFunc) {
+	t.Helper()
+	run(t, &subject{
+		id:   kind,
+		kind: kind,
+		target: func(t *testing.T) *testkernels.Target {
+			tg := testkernels.WithLaunch(launch)
+			t.Cleanup(func() { tg.Close() })
+			return tg
+		},
+	})
+}
+
+// subject is what the corpus runs on: a device, or a launch function.
+type subject struct {
+	id, kind  string
+	reference bool // the go device itself: compared with the references only, bit for bit
+	target    func(t *testing.T) *testkernels.Target
+}
+
+func run(t *testing.T, s *subject) {
+	t.Helper()
 	var ref *geobacter.Device
-	if kind != referenceDevice {
+	if !s.reference {
 		ref = Open(t, referenceDevice)
 	}
 	cases := testkernels.Cases()
-	healthy, hasHealthy := healthyCase(cases, kind)
+	healthy, hasHealthy := healthyCase(cases, s.kind)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			if reason, ok := skip[kind][c.Name]; ok {
-				t.Skipf("in the skip list of %s devices: %s", kind, reason)
+			if reason, ok := skip[s.kind][c.Name]; ok {
+				t.Skipf("in the skip list of %s: %s", s.kind, reason)
 			}
 			if c.Panic != nil {
-				checkPanic(t, dev, c)
+				checkPanic(t, s, c)
 				if !hasHealthy {
-					t.Fatalf("no case to show the device is still usable after the panic: every other case is skipped on %s", kind)
+					t.Fatalf("no case to show %s is still usable after the panic: every other case is skipped", s.id)
 				}
-				t.Logf("after the panic, %s on the same device:", healthy.Name)
-				checkOutputs(t, dev, ref, healthy)
+				t.Logf("after the panic, %s on the same %s:", healthy.Name, s.id)
+				checkOutputs(t, s, ref, healthy)
 				return
 			}
-			checkOutputs(t, dev, ref, c)
+			checkOutputs(t, s, ref, c)
 		})
 	}
 }
@@ -83,37 +116,37 @@ func healthyCase(cases []testkernels.Case, kind string) (testkernels.Case, bool)
 	return *first, true
 }
 
-// ulpFor is the float tolerance of case c on dev: none on the reference device, which runs the
+// ulpFor is the float tolerance of case c on s: none on the reference device, which runs the
 // reference's own Go code.
-func ulpFor(dev *geobacter.Device, c testkernels.Case) int {
-	if dev.Kind() == referenceDevice {
+func ulpFor(s *subject, c testkernels.Case) int {
+	if s.reference {
 		return 0
 	}
 	return c.ULP
 }
 
-// checkOutputs runs case c on dev and compares its outputs with the reference and, when ref is not
+// checkOutputs runs case c on s and compares its outputs with the reference and, when ref is not
 // nil, with ref's outputs.
-func checkOutputs(t *testing.T, dev, ref *geobacter.Device, c testkernels.Case) {
+func checkOutputs(t *testing.T, s *subject, ref *geobacter.Device, c testkernels.Case) {
 	t.Helper()
 	if c.Want == nil {
 		t.Fatalf("case %s has neither Want nor Panic", c.Name)
 	}
-	got := runCase(t, dev, c)
-	ulp := ulpFor(dev, c)
+	got := runCase(t, s.id, s.target(t), c)
+	ulp := ulpFor(s, c)
 	report(t, "the reference", c.Want(), got, ulp)
 	if ref != nil {
-		report(t, "the "+ref.ID()+" device", runCase(t, ref, c), got, ulp)
+		report(t, "the "+ref.ID()+" device", runCase(t, ref.ID(), target(t, ref), c), got, ulp)
 	}
 }
 
-// runCase runs c on dev and returns its outputs, valid until the end of the test; a launch error
+// runCase runs c on tg and returns its outputs, valid until the end of the test; a launch error
 // fails the test.
-func runCase(t *testing.T, dev *geobacter.Device, c testkernels.Case) testkernels.Outputs {
+func runCase(t *testing.T, id string, tg *testkernels.Target, c testkernels.Case) testkernels.Outputs {
 	t.Helper()
-	out, err := c.Run(t.Context(), target(t, dev))
+	out, err := c.Run(t.Context(), tg)
 	if err != nil {
-		t.Fatalf("%s on %s: %v", c.Name, dev.ID(), err)
+		t.Fatalf("%s on %s: %v", c.Name, id, err)
 	}
 	return out
 }
@@ -129,14 +162,14 @@ func target(t *testing.T, dev *geobacter.Device) *testkernels.Target {
 	return tg
 }
 
-// checkPanic runs panic case c on dev and checks the *geobacter.KernelPanic it must return.
-func checkPanic(t *testing.T, dev *geobacter.Device, c testkernels.Case) {
+// checkPanic runs panic case c on s and checks the *geobacter.KernelPanic it must return.
+func checkPanic(t *testing.T, s *subject, c testkernels.Case) {
 	t.Helper()
 	want := c.Panic
-	_, err := c.Run(t.Context(), target(t, dev))
+	_, err := c.Run(t.Context(), s.target(t))
 	var p *geobacter.KernelPanic
 	if !errors.As(err, &p) {
-		t.Fatalf("%s on %s returned %v; want a *geobacter.KernelPanic from work-item %v at %s", c.Name, dev.ID(), errText(err), want.WorkItem, want.Pos)
+		t.Fatalf("%s on %s returned %v; want a *geobacter.KernelPanic from work-item %v at %s", c.Name, s.id, errText(err), want.WorkItem, want.Pos)
 	}
 	if p.Kernel != want.Kernel {
 		t.Errorf("KernelPanic.Kernel = %q; want %q", p.Kernel, want.Kernel)

@@ -61,9 +61,10 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 		vs := l.values(args)
 		return l.intrinsic(in, l.typeOf(callee.Signature.Results().At(0).Type(), pos), pos, vs...)
 	}
-	if op, ok := minMaxFuncs[name]; ok {
-		vs := l.values(args)
-		return l.add(op, ir.Float64Type, pos, vs...)
+	if portable, ok := portableFuncs[name]; ok && callee.Pkg != nil {
+		if f := callee.Pkg.Func(portable); f != nil {
+			callee = f
+		}
 	}
 	if in, ok := bitsFuncs[name]; ok {
 		return l.bits(in, callee, args, pos)
@@ -73,6 +74,7 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 	}
 	if callee.Pkg != nil && ioPackages[callee.Pkg.Pkg.Path()] {
 		l.errorf(pos, msgIO, name)
+		l.c.ioLines[l.c.lineOf(pos, l.lastPos)] = true
 		return l.bad()
 	}
 	if callee.Pkg != nil && callee.Pkg.Pkg.Path() == "unsafe" {
@@ -97,7 +99,47 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 	}
 	v := l.add(ir.OpCall, target.Result, pos, vs...)
 	v.Aux = target
+	l.c.calls = append(l.c.calls, callSite{v: v, fn: l, block: in.Block(), pos: pos})
 	return v
+}
+
+// callSite is a call in the IR, remembered to check where functions that use shared memory are
+// called from.
+type callSite struct {
+	v     *ir.Value
+	fn    *fn
+	block *ssa.BasicBlock
+	pos   token.Pos
+}
+
+// checkSharedCalls reports calls, in a loop or under a condition, of functions that call
+// kernel.Shared themselves or through their callees: every work-item must make the same Shared
+// calls, once each.
+func (c *compiler) checkSharedCalls() {
+	uses := map[*ir.Func]bool{}
+	for _, f := range c.mod.Funcs {
+		for _, b := range f.Blocks {
+			for _, v := range b.Instrs {
+				if v.Op == ir.OpShared {
+					uses[f] = true
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, cs := range c.calls {
+			if callee := cs.v.Callee(); uses[callee] && !uses[cs.fn.f] {
+				uses[cs.fn.f] = true
+				changed = true
+			}
+		}
+	}
+	for _, cs := range c.calls {
+		if uses[cs.v.Callee()] && !cs.fn.unconditional(cs.block) {
+			c.errorf(cs.pos, cs.fn.lastPos, msgSharedPlace)
+		}
+	}
 }
 
 func (l *fn) values(args []ssa.Value) []*ir.Value {
@@ -212,6 +254,11 @@ func (l *fn) atomic(op ir.AtomicOp, callee *ssa.Function, args []ssa.Value, pos 
 func (l *fn) builtin(in *ssa.Call, b *ssa.Builtin) *ir.Value {
 	args := in.Common().Args
 	pos := in.Pos()
+	for _, a := range args {
+		if l.value(a) == l.badV {
+			return l.bad() // reported already
+		}
+	}
 	switch b.Name() {
 	case "len", "cap":
 		x := l.value(args[0])

@@ -163,6 +163,17 @@ func pkgOf(f *ssa.Function) *ssa.Package {
 	return nil
 }
 
+// KernelsOf returns the kernels whose types are declared in the package with import path pkg.
+func (p *Program) KernelsOf(pkg string) []*Kernel {
+	var ks []*Kernel
+	for _, k := range p.Kernels() {
+		if k.Type.Obj().Pkg() != nil && k.Type.Obj().Pkg().Path() == pkg {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
 // hasTypeParams reports whether an instantiated type still mentions type parameters (an
 // instance inside a generic function's body).
 func hasTypeParams(n *types.Named) bool {
@@ -197,10 +208,11 @@ func (p *Program) kernelMethod(t *types.Named) *ssa.Function {
 // break the kernel contract, it returns every violation as an *Error.
 func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 	c := &compiler{
-		fset:  p.Fset,
-		mod:   &ir.Module{},
-		types: map[typeKey]ir.Type{},
-		funcs: map[*ssa.Function]*ir.Func{},
+		fset:    p.Fset,
+		mod:     &ir.Module{},
+		types:   map[typeKey]ir.Type{},
+		funcs:   map[*ssa.Function]*ir.Func{},
+		ioLines: map[string]bool{},
 	}
 	for _, k := range kernels {
 		c.lowerFunc(k.Method, true)
@@ -210,7 +222,9 @@ func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 		c.queue = c.queue[1:]
 		l.lower()
 	}
+	c.checkSharedCalls()
 	if len(c.diags) > 0 {
+		c.dropIOArguments()
 		sort.SliceStable(c.diags, func(i, j int) bool {
 			a, b := c.diags[i].Pos, c.diags[j].Pos
 			if a.Filename != b.Filename {
@@ -246,6 +260,30 @@ type compiler struct {
 	queue       []*fn
 	diags       []Diagnostic
 	sharedSlots int
+	ioLines     map[string]bool // lines with a call that does I/O
+	calls       []callSite
+}
+
+// lineOf is "file:line" of p, or of fallback when p is unknown.
+func (c *compiler) lineOf(p, fallback token.Pos) string {
+	if !p.IsValid() {
+		p = fallback
+	}
+	pos := c.fset.Position(p)
+	return fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+}
+
+// dropIOArguments removes the diagnostics of a line that calls an I/O function other than that
+// call's own: passing values to fmt.Println converts them to interfaces, which says nothing new.
+func (c *compiler) dropIOArguments() {
+	kept := c.diags[:0]
+	for _, d := range c.diags {
+		if c.ioLines[fmt.Sprintf("%s:%d", d.Pos.Filename, d.Pos.Line)] && !strings.Contains(d.Msg, "does I/O") {
+			continue
+		}
+		kept = append(kept, d)
+	}
+	c.diags = kept
 }
 
 // errorf reports a diagnostic at p, or at fallback when p is unknown.

@@ -38,8 +38,11 @@ var mathFuncs = map[string]ir.Intrinsic{
 	"math.Float64bits": ir.Float64bits, "math.Float64frombits": ir.Float64frombits,
 }
 
-// minMaxFuncs are math.Min and math.Max, which are Go's min and max builtins on float64.
-var minMaxFuncs = map[string]ir.Op{"math.Min": ir.OpMin, "math.Max": ir.OpMax}
+// portableFuncs are functions whose body only chooses an assembly version (a branch on a
+// constant such as haveArchMax) and whose portable Go version, which the frontend lowers instead,
+// is another function of the same package with the same semantics. (math.Max is not Go's max
+// builtin: math.Max(+Inf, NaN) is +Inf.)
+var portableFuncs = map[string]string{"math.Max": "max", "math.Min": "min"}
 
 // bitsFuncs are the functions of math/bits that are intrinsics, at every width.
 var bitsFuncs = map[string]ir.Intrinsic{}

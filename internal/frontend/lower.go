@@ -31,6 +31,7 @@ type fn struct {
 	argsPath map[ssa.Value]string
 	phis     []phiFix
 	lastPos  token.Pos
+	badV     *ir.Value
 }
 
 type constKey struct {
@@ -112,9 +113,6 @@ func (l *fn) lower() {
 		l.c.errorf(sf.Pos(), sf.Pos(), msgNoBody, sf.String())
 		l.f.Entry().Return()
 		return
-	}
-	if sf.Recover != nil {
-		l.c.errorf(sf.Pos(), sf.Pos(), msgRecover)
 	}
 	if len(sf.FreeVars) > 0 {
 		l.c.errorf(sf.Pos(), sf.Pos(), msgClosure)
@@ -259,9 +257,14 @@ func (l *fn) add(op ir.Op, t ir.Type, p token.Pos, args ...*ir.Value) *ir.Value 
 	return v
 }
 
-// bad is the value of an instruction that could not be lowered; a diagnostic was reported, and
-// the module will not be used.
-func (l *fn) bad() *ir.Value { return l.constant(ir.Int64Type, 0) }
+// bad is the value of an instruction that could not be lowered: a diagnostic was reported, and
+// the module will not be used. Instructions that take it report nothing more.
+func (l *fn) bad() *ir.Value {
+	if l.badV == nil {
+		l.badV = l.f.Entry().InsertValue(len(l.f.Params), ir.OpZero, ir.Int64Type)
+	}
+	return l.badV
+}
 
 // constant returns a constant in the entry block, where it dominates every use.
 func (l *fn) constant(t *ir.Basic, bits int64) *ir.Value {
@@ -285,9 +288,13 @@ func (l *fn) value(v ssa.Value) *ir.Value {
 	}
 	switch v := v.(type) {
 	case *ssa.Const:
-		return l.constValue(v)
+		iv := l.constValue(v)
+		if iv == l.badV {
+			l.vals[v] = iv // reported once
+		}
+		return iv
 	case *ssa.Global:
-		l.errorf(v.Pos(), msgGlobal, v.Name())
+		l.errorf(l.lastPos, msgGlobal, v.Name())
 	case *ssa.Function:
 		l.errorf(l.lastPos, msgDynamicCall)
 	case *ssa.FreeVar:
@@ -347,7 +354,11 @@ func (l *fn) typeOf(t types.Type, p token.Pos) ir.Type {
 }
 
 func (l *fn) constValue(k *ssa.Const) *ir.Value {
-	t := l.typeOf(k.Type(), k.Pos())
+	t, err := l.c.typeOf(k.Type())
+	if err != nil {
+		l.errorf(k.Pos(), "%v", err)
+		return l.bad()
+	}
 	if k.Value == nil {
 		v := l.f.Entry().InsertValue(len(l.f.Params), ir.OpZero, t)
 		return v
@@ -471,8 +482,10 @@ func (l *fn) instr(instr ssa.Instruction) {
 		l.vals[in] = l.bad()
 	case *ssa.Go:
 		l.errorf(in.Pos(), msgGo)
-	case *ssa.Defer, *ssa.RunDefers:
+	case *ssa.Defer:
 		l.errorf(in.Pos(), msgDefer)
+	case *ssa.RunDefers:
+		// The defer itself is reported.
 	case *ssa.Select:
 		l.errorf(in.Pos(), msgSelect)
 		l.vals[in] = l.bad()

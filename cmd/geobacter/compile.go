@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/geobacter-go/geobacter/internal/frontend"
+	"github.com/geobacter-go/geobacter/internal/gen"
+	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/passes"
+)
+
+// newFlags is a flag set for a subcommand that reports its errors to stderr.
+func newFlags(name string, stderr io.Writer, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("geobacter "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: geobacter %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func patterns(fs *flag.FlagSet) []string {
+	if fs.NArg() == 0 {
+		return []string{"."}
+	}
+	return fs.Args()
+}
+
+// printDiagnostics writes the frontend's diagnostics, paths relative to the current directory.
+func printDiagnostics(w io.Writer, err error) bool {
+	var fe *frontend.Error
+	var pe passes.ErrorList
+	var p1 *passes.Error
+	switch {
+	case errors.As(err, &fe):
+		for _, d := range fe.Diagnostics {
+			d.Pos.Filename = relative(d.Pos.Filename)
+			fmt.Fprintln(w, d)
+		}
+	case errors.As(err, &pe):
+		for _, e := range pe {
+			fmt.Fprintln(w, e)
+		}
+	case errors.As(err, &p1):
+		fmt.Fprintln(w, p1)
+	default:
+		return false
+	}
+	return true
+}
+
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// genCmd is `geobacter gen [-check] [packages]`.
+func genCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("gen", stderr, "[-check] [packages]")
+	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	files, err := gen.Generate(context.Background(), "", patterns(fs)...)
+	if err != nil {
+		if !printDiagnostics(stderr, err) {
+			fmt.Fprintf(stderr, "geobacter gen: %v\n", err)
+		}
+		return 1
+	}
+	if *check {
+		problems := gen.Check(files)
+		for _, p := range problems {
+			fmt.Fprintln(stderr, relative(p))
+		}
+		if len(problems) > 0 {
+			return 1
+		}
+		fmt.Fprintf(stdout, "geobacter gen: %d generated file(s) up to date\n", len(files))
+		return 0
+	}
+	if err := gen.Write(files); err != nil {
+		fmt.Fprintf(stderr, "geobacter gen: %v\n", err)
+		return 1
+	}
+	for _, f := range files {
+		fmt.Fprintf(stdout, "wrote %s (%d kernel(s), %d bytes)\n", relative(f.Path), len(f.Kernels), len(f.Content))
+	}
+	return 0
+}
+
+// vetCmd is `geobacter vet [packages]`.
+func vetCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("vet", stderr, "[packages]")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	prog, err := frontend.Load(context.Background(), frontend.Config{}, patterns(fs)...)
+	if err != nil {
+		fmt.Fprintf(stderr, "geobacter vet: %v\n", err)
+		return 1
+	}
+	kernels := prog.Kernels()
+	m, err := prog.Compile(kernels)
+	if err == nil {
+		// The passes find what needs the whole program: recursion.
+		err = passes.Run(m, passes.Options{})
+	}
+	if err != nil {
+		if printDiagnostics(stdout, err) {
+			return 1
+		}
+		fmt.Fprintf(stderr, "geobacter vet: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// irCmd is `geobacter ir -target ir PACKAGE KERNELTYPE`.
+func irCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("ir", stderr, "-target ir PACKAGE KERNELTYPE")
+	target := fs.String("target", "ir", "the stage to print: ir (the optimised IR)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return 2
+	}
+	if *target != "ir" {
+		fmt.Fprintf(stderr, "geobacter ir: unknown target %q; this version prints: ir\n", *target)
+		return 2
+	}
+	pkg, typeName := fs.Arg(0), fs.Arg(1)
+	prog, err := frontend.Load(context.Background(), frontend.Config{}, pkg)
+	if err != nil {
+		fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
+		return 1
+	}
+	var found *frontend.Kernel
+	var names []string
+	for _, k := range prog.Kernels() {
+		name := strings.TrimPrefix(k.Type.String(), k.Type.Obj().Pkg().Path()+".")
+		names = append(names, name)
+		if name == typeName {
+			found = k
+		}
+	}
+	if found == nil {
+		fmt.Fprintf(stderr, "geobacter ir: no kernel type %s in %s; its kernels are: %s\n", typeName, pkg, strings.Join(names, ", "))
+		return 1
+	}
+	m, err := prog.Compile([]*frontend.Kernel{found})
+	if err == nil {
+		err = passes.Run(m, passes.Options{})
+	}
+	if err != nil {
+		if !printDiagnostics(stderr, err) {
+			fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
+		}
+		return 1
+	}
+	fmt.Fprint(stdout, ir.Print(m))
+	return 0
+}
