@@ -41,3 +41,5 @@
 //     `// want panic` comment, and the expected position is found from the marker in this
 //     package's sources (embedded), never written down.
 package testkernels
+
+//go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen

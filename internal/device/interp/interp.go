@@ -128,11 +128,19 @@ func compile(ctx context.Context, t reflect.Type) (*ir.Func, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The passes change the module: work on a copy of the one irsource keeps.
+	// The passes change the module: work on a copy of the one irsource keeps, with this kernel
+	// alone (a generated module holds every kernel of its package).
 	mod, err = ir.Decode(ir.Encode(mod))
 	if err != nil {
 		return nil, fmt.Errorf("geobacter: BUG: IR of %s does not survive encoding: %v", symbol, err)
 	}
+	funcs := mod.Funcs[:0]
+	for _, f := range mod.Funcs {
+		if !f.Kernel || f.Name == symbol {
+			funcs = append(funcs, f)
+		}
+	}
+	mod.Funcs = funcs
 	if err := passes.Run(mod, passes.Options{}); err != nil {
 		return nil, err
 	}
