@@ -81,16 +81,22 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 		l.errorf(pos, msgUnsafe)
 		return l.bad()
 	}
-	if callee.Blocks == nil {
+	if body(callee).Blocks == nil {
 		l.errorf(pos, msgNoBody, name)
 		return l.bad()
 	}
 	target := l.c.lowerFunc(callee, false)
 	var vs []*ir.Value
+	var paths []string // per argument: the field of the argument struct it points into, or ""
 	for _, a := range args {
 		if isItem(a.Type()) {
 			continue
 		}
+		path, ok := l.argsPath[a]
+		if ok {
+			path = argsWhat(path)
+		}
+		paths = append(paths, path)
 		want := ir.Type(nil)
 		if i := len(vs); i < len(target.Params) {
 			want = target.Params[i].Type
@@ -99,17 +105,97 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 	}
 	v := l.add(ir.OpCall, target.Result, pos, vs...)
 	v.Aux = target
-	l.c.calls = append(l.c.calls, callSite{v: v, fn: l, block: in.Block(), pos: pos})
+	l.c.calls = append(l.c.calls, callSite{v: v, fn: l, block: in.Block(), pos: pos, argsPaths: paths})
 	return v
 }
 
 // callSite is a call in the IR, remembered to check where functions that use shared memory are
 // called from.
 type callSite struct {
-	v     *ir.Value
-	fn    *fn
-	block *ssa.BasicBlock
-	pos   token.Pos
+	v         *ir.Value
+	fn        *fn
+	block     *ssa.BasicBlock
+	pos       token.Pos
+	argsPaths []string // per argument: the field of the argument struct it points into, or ""
+}
+
+// checkArgsWrites reports calls that pass a pointer into the kernel's argument struct to a
+// function that writes through it (a method with a pointer receiver that sets a field, a helper
+// that stores through its pointer parameter).
+func (c *compiler) checkArgsWrites() {
+	written := map[*ir.Func][]bool{}
+	for _, f := range c.mod.Funcs {
+		written[f] = make([]bool, len(f.Params))
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, f := range c.mod.Funcs {
+			for i, p := range f.Params {
+				if !written[f][i] && writesThrough(f, p, written) {
+					written[f][i] = true
+					changed = true
+				}
+			}
+		}
+	}
+	for _, cs := range c.calls {
+		w := written[cs.v.Callee()]
+		for i, path := range cs.argsPaths {
+			if path != "" && i < len(w) && w[i] {
+				c.errorf(cs.pos, cs.fn.lastPos, msgArgsWrite, path)
+			}
+		}
+	}
+}
+
+// writesThrough reports whether f writes to memory through param p: a store, an atomic that
+// writes, or a copy into a pointer or slice derived from p, or a call that passes one to a
+// parameter written[callee] says is written.
+func writesThrough(f *ir.Func, p *ir.Value, written map[*ir.Func][]bool) bool {
+	derived := map[*ir.Value]bool{p: true}
+	for changed := true; changed; {
+		changed = false
+		for _, b := range f.Blocks {
+			for _, v := range b.Instrs {
+				if derived[v] {
+					continue
+				}
+				switch v.Op {
+				case ir.OpFieldAddr, ir.OpIndexAddr, ir.OpSlice, ir.OpSlicePtr, ir.OpSpaceCast:
+					if derived[v.Args[0]] {
+						derived[v] = true
+						changed = true
+					}
+				case ir.OpPhi:
+					for _, a := range v.Args {
+						if derived[a] {
+							derived[v] = true
+							changed = true
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, b := range f.Blocks {
+		for _, v := range b.Instrs {
+			switch {
+			case v.Op == ir.OpStore, v.Op == ir.OpCopy, v.Op == ir.OpAtomic && v.AtomicOp() != ir.AtomicLoad:
+				if derived[v.Args[0]] {
+					return true
+				}
+			case v.Op == ir.OpCall:
+				w := written[v.Callee()]
+				for i, a := range v.Args {
+					if derived[a] && i < len(w) && w[i] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // checkSharedCalls reports calls, in a loop or under a condition, of functions that call
@@ -237,7 +323,7 @@ func (l *fn) bits(in ir.Intrinsic, callee *ssa.Function, args []ssa.Value, pos t
 // atomic lowers a sync/atomic function or a kernel float atomic: args[0] is the pointer.
 func (l *fn) atomic(op ir.AtomicOp, callee *ssa.Function, args []ssa.Value, pos token.Pos) *ir.Value {
 	if path, ok := l.argsPath[args[0]]; ok && op != ir.AtomicLoad {
-		l.errorf(pos, msgArgsWrite, path)
+		l.errorf(pos, msgArgsWrite, argsWhat(path))
 		return l.bad()
 	}
 	vs := l.values(args)

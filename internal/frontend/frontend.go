@@ -16,8 +16,12 @@ package frontend
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -46,10 +50,11 @@ type Program struct {
 // builds their SSA form. Errors in the packages (syntax, types) are returned together.
 func Load(ctx context.Context, cfg Config, patterns ...string) (*Program, error) {
 	pcfg := &packages.Config{
-		Context: ctx,
-		Mode:    packages.LoadAllSyntax,
-		Dir:     cfg.Dir,
-		Tests:   cfg.Tests,
+		Context:   ctx,
+		Mode:      packages.LoadAllSyntax,
+		Dir:       cfg.Dir,
+		Tests:     cfg.Tests,
+		ParseFile: parseFile,
 	}
 	roots, err := packages.Load(pcfg, patterns...)
 	if err != nil {
@@ -57,6 +62,9 @@ func Load(ctx context.Context, cfg Config, patterns ...string) (*Program, error)
 	}
 	var errs []string
 	packages.Visit(roots, nil, func(p *packages.Package) {
+		if len(p.GoFiles) > 0 && bodiless(p.GoFiles[0]) {
+			return // errors from the bodies left out (unused imports) say nothing
+		}
 		for _, e := range p.Errors {
 			errs = append(errs, e.Error())
 		}
@@ -67,9 +75,78 @@ func Load(ctx context.Context, cfg Config, patterns ...string) (*Program, error)
 	if len(roots) == 0 {
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
 	}
-	prog, pkgs := ssautil.AllPackages(roots, ssa.InstantiateGenerics)
-	prog.Build()
-	return &Program{Fset: prog.Fset, Roots: roots, SSA: prog, pkgs: pkgs}, nil
+	// The SSA packages are made by hand, not by ssautil.AllPackages, which leaves out packages
+	// that import one with errors: the bodiless ones have some.
+	var fset *token.FileSet
+	for _, r := range roots {
+		fset = r.Fset
+	}
+	prog := ssa.NewProgram(fset, ssa.InstantiateGenerics)
+	made := map[*packages.Package]*ssa.Package{}
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		if p.Types != nil && made[p] == nil {
+			made[p] = prog.CreatePackage(p.Types, p.Syntax, p.TypesInfo, true)
+		}
+	})
+	// Only the root packages are built now; a package a kernel calls into is built when the
+	// frontend reaches it (see body).
+	pkgs := make([]*ssa.Package, len(roots))
+	for i, r := range roots {
+		pkgs[i] = made[r]
+		if pkgs[i] != nil {
+			pkgs[i].Build()
+		}
+	}
+	return &Program{Fset: fset, Roots: roots, SSA: prog, pkgs: pkgs}, nil
+}
+
+// goroot is the standard library's source directory.
+var goroot = filepath.Join(runtime.GOROOT(), "src") + string(filepath.Separator)
+
+// keepBodies are the standard library's packages whose function bodies kernels may reach.
+var keepBodies = []string{"math", "math/bits", "sync/atomic", "internal/runtime/atomic"}
+
+// bodiless reports whether the functions of the file at path are left without bodies when loaded:
+// the standard library's, except the packages kernels use. Type-checking a package needs its
+// declarations only, and the bodies of fmt, os, image and the rest are most of the time a load
+// takes.
+func bodiless(path string) bool {
+	rel, ok := strings.CutPrefix(path, goroot)
+	if !ok {
+		return false
+	}
+	dir := filepath.ToSlash(filepath.Dir(rel))
+	for _, k := range keepBodies {
+		if dir == k {
+			return false
+		}
+	}
+	return true
+}
+
+// parseFile parses a file for packages.Load, dropping the function bodies of bodiless files.
+func parseFile(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+	mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
+	f, err := parser.ParseFile(fset, filename, src, mode)
+	if f != nil && bodiless(filename) {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				fd.Body = nil
+			}
+		}
+	}
+	return f, err
+}
+
+// body returns f with its body built, building its package on demand; nil Blocks then means f
+// has no Go body.
+func body(f *ssa.Function) *ssa.Function {
+	if f.Blocks == nil {
+		if p := pkgOf(f); p != nil {
+			p.Build()
+		}
+	}
+	return f
 }
 
 // Kernel is one kernel found in a package: a method Kernel(kernel.Item) of a pointer to a named
@@ -223,6 +300,7 @@ func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 		l.lower()
 	}
 	c.checkSharedCalls()
+	c.checkArgsWrites()
 	if len(c.diags) > 0 {
 		c.dropIOArguments()
 		sort.SliceStable(c.diags, func(i, j int) bool {

@@ -759,6 +759,14 @@ func (l *fn) fieldAddr(in *ssa.FieldAddr) *ir.Value {
 	return v
 }
 
+// argsWhat names the part of the argument struct a path reaches: "field X.Y", or the whole struct.
+func argsWhat(path string) string {
+	if path == "" {
+		return "the whole struct"
+	}
+	return "field " + path
+}
+
 func join(a, b string) string {
 	if a == "" {
 		return b
@@ -919,7 +927,7 @@ func (l *fn) store(in *ssa.Store) {
 		return
 	}
 	if path, ok := l.argsPath[in.Addr]; ok {
-		l.errorf(in.Pos(), msgArgsWrite, path)
+		l.errorf(in.Pos(), msgArgsWrite, argsWhat(path))
 		return
 	}
 	if hasPointers(in.Val.Type()) {

@@ -113,7 +113,31 @@ func inferSpaces(_ *state, f *ir.Func) error {
 	r.apply(f)
 	removeInstrs(f, deadKeys(r))
 	fixSpaceUses(f)
-	return nil
+	return argsWrites(f)
+}
+
+// argsWrites reports the writes through pointers into the kernel's argument struct that inference
+// uncovered: a helper or method that writes to a field of the struct it was given. (The frontend
+// reports those it sees in the kernel method itself.)
+func argsWrites(f *ir.Func) error {
+	var errs ErrorList
+	inArgs := func(v *ir.Value) bool {
+		s, ok := spaceOf(v.Type)
+		return ok && s == ir.Args
+	}
+	for _, b := range f.Blocks {
+		for _, v := range b.Instrs {
+			write := v.Op == ir.OpStore || v.Op == ir.OpAtomic && v.AtomicOp() != ir.AtomicLoad
+			if write && inArgs(v.Args[0]) {
+				errs = append(errs, &Error{Pos: v.Pos, Msg: "the kernel writes to its argument struct; arguments are read-only, write through a slice instead"})
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	errs.sort()
+	return errs
 }
 
 func deadKeys(r replacer) map[*ir.Value]bool {

@@ -20,9 +20,17 @@ import (
 type Racy struct {
 	Atomic bool
 	N      []int64
+	Sink   []int
 }
 
 func (k *Racy) Kernel(it kernel.Item) {
+	// Work long enough that the launching goroutine cannot run every chunk itself before a pool
+	// worker takes one, even on a loaded machine: a race needs two goroutines.
+	x := it.GlobalID(0)
+	for range 4000 {
+		x = x*1664525 + 1013904223
+	}
+	k.Sink[it.GlobalID(0)] = x
 	if k.Atomic {
 		atomic.AddInt64(&k.N[0], 1)
 		return
@@ -38,8 +46,9 @@ func raceChild(mode string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	k := &Racy{Atomic: mode == "atomic", N: make([]int64, 1)}
-	if err := geobacter.Launch(context.Background(), dev, geobacter.Grid1(1<<16).WithGroup(64), k); err != nil {
+	const n = 4096
+	k := &Racy{Atomic: mode == "atomic", N: make([]int64, 1), Sink: make([]int, n)}
+	if err := geobacter.Launch(context.Background(), dev, geobacter.Grid1(n).WithGroup(64), k); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
