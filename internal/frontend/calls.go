@@ -82,7 +82,11 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 		return l.bad()
 	}
 	if body(callee).Blocks == nil {
-		l.errorf(pos, msgNoBody, name)
+		if p := pkgOf(callee); p != nil && l.c.bodilessPkg(p) {
+			l.errorf(pos, msgStdlib, name, p.Pkg.Path())
+		} else {
+			l.errorf(pos, msgNoBody, name)
+		}
 		return l.bad()
 	}
 	target := l.c.lowerFunc(callee, false)

@@ -138,6 +138,16 @@ func parseFile(fset *token.FileSet, filename string, src []byte) (*ast.File, err
 	return f, err
 }
 
+// bodilessPkg reports whether the frontend loaded p without function bodies.
+func (c *compiler) bodilessPkg(p *ssa.Package) bool {
+	for _, f := range p.Members {
+		if fn, ok := f.(*ssa.Function); ok && fn.Pos().IsValid() {
+			return bodiless(c.fset.Position(fn.Pos()).Filename)
+		}
+	}
+	return false
+}
+
 // body returns f with its body built, building its package on demand; nil Blocks then means f
 // has no Go body.
 func body(f *ssa.Function) *ssa.Function {

@@ -17,6 +17,7 @@ import (
 	"github.com/geobacter-go/geobacter/internal/frontend"
 	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/irsource"
+	"github.com/geobacter-go/geobacter/internal/passes"
 )
 
 // File is one generated file.
@@ -50,6 +51,11 @@ func Generate(ctx context.Context, dir string, patterns ...string) ([]File, erro
 		} else if err != nil {
 			return nil, err
 		}
+		// What only the passes find (recursion) is reported now, not at the first launch. The
+		// file holds the IR before the passes: specialisation happens at run time.
+		if err := passes.Run(copyOf(m), passes.Options{}); err != nil {
+			return nil, err
+		}
 		pkgDir := filepath.Dir(pkg.GoFiles[0])
 		hash, err := irsource.SourceHash(pkgDir)
 		if err != nil {
@@ -69,6 +75,15 @@ func Generate(ctx context.Context, dir string, patterns ...string) ([]File, erro
 		return nil, &frontend.Error{Diagnostics: diags}
 	}
 	return files, nil
+}
+
+// copyOf returns a copy of m that the passes can change.
+func copyOf(m *ir.Module) *ir.Module {
+	c, err := ir.Decode(ir.Encode(m))
+	if err != nil {
+		panic("geobacter: BUG: a module does not survive encoding: " + err.Error())
+	}
+	return c
 }
 
 // Write writes the files.

@@ -18,7 +18,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -54,6 +56,27 @@ func Register(pkg, sourceHash string, data []byte) {
 	defer mu.Unlock()
 	registry[pkg] = &registration{pkg: pkg, sourceHash: sourceHash, data: data}
 }
+
+// Symbol is the name the frontend gives the Kernel method of t, a pointer to a kernel's struct:
+// "(*pkgpath.Name[args]).Kernel". A kernel declared in the main package of a program built by
+// `go run` or `go build` has the package path "main" at run time; its symbol uses the package's
+// import path, as the frontend and generated files do.
+func Symbol(t reflect.Type) string {
+	e := t.Elem()
+	path := e.PkgPath()
+	if path == "main" {
+		path = mainPath()
+	}
+	return "(*" + path + "." + e.Name() + ").Kernel"
+}
+
+// mainPath is the import path of the program's main package.
+var mainPath = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Path != "" && bi.Path != "command-line-arguments" {
+		return bi.Path
+	}
+	return "main"
+})
 
 // decode is ir.Decode; a variable so that a test can count decodes.
 var decode = ir.Decode

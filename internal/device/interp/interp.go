@@ -111,19 +111,12 @@ func kernelFor(ctx context.Context, t reflect.Type) (*ir.Func, error) {
 	return k.f, k.err
 }
 
-// Symbol is the frontend's name for the Kernel method of t, a pointer to a kernel's struct:
-// "(*pkgpath.Name[args]).Kernel".
-func Symbol(t reflect.Type) string {
-	e := t.Elem()
-	return "(*" + e.PkgPath() + "." + e.Name() + ").Kernel"
-}
-
 func compile(ctx context.Context, t reflect.Type) (*ir.Func, error) {
 	m, ok := t.MethodByName("Kernel")
 	if !ok {
 		return nil, fmt.Errorf("%v has no Kernel method", t)
 	}
-	symbol := Symbol(t)
+	symbol := irsource.Symbol(t)
 	mod, _, err := irsource.Find(ctx, symbol, m.Func.Pointer())
 	if err != nil {
 		return nil, err
