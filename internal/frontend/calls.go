@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -35,20 +36,36 @@ func (l *fn) call(in *ssa.Call) {
 	case *ssa.Function:
 		l.vals[in] = l.staticCall(in, callee)
 	case *ssa.MakeClosure:
+		fn := callee.Fn.(*ssa.Function)
+		if isBound(fn) {
+			// A method value called where it is made: a call of the method on the bound receiver.
+			l.vals[in] = l.staticCall(in, fn)
+			return
+		}
 		if len(callee.Bindings) > 0 {
 			l.errorf(in.Pos(), msgClosure)
 			l.vals[in] = l.bad()
 			return
 		}
-		l.vals[in] = l.staticCall(in, callee.Fn.(*ssa.Function))
+		l.vals[in] = l.staticCall(in, fn)
 	default:
 		l.errorf(in.Pos(), msgDynamicCall)
 		l.vals[in] = l.bad()
 	}
 }
 
+// isBound reports whether f is the wrapper go/ssa makes for a method value x.m: a closure whose
+// one free variable is the receiver.
+func isBound(f *ssa.Function) bool {
+	return strings.HasPrefix(f.Synthetic, "bound method wrapper") && len(f.FreeVars) == 1
+}
+
 func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 	args := in.Common().Args
+	if mc, ok := in.Common().Value.(*ssa.MakeClosure); ok && isBound(callee) {
+		// The bound receiver is the wrapper's first parameter (see lowerFunc).
+		args = append(append([]ssa.Value(nil), mc.Bindings...), args...)
+	}
 	name := fullName(callee)
 	pos := in.Pos()
 	if in, ok := workItemFuncs[name]; ok {
@@ -344,6 +361,12 @@ func (l *fn) atomic(op ir.AtomicOp, callee *ssa.Function, args []ssa.Value, pos 
 func (l *fn) builtin(in *ssa.Call, b *ssa.Builtin) *ir.Value {
 	args := in.Common().Args
 	pos := in.Pos()
+	if b.Name() == "ssa:wrapnilchk" {
+		// The nil check of a method wrapper: (*T).M calling the value method T.M.
+		x := l.value(args[0])
+		l.add(ir.OpCheckNil, ir.Void, pos, x)
+		return x
+	}
 	for _, a := range args {
 		if l.value(a) == l.badV {
 			return l.bad() // reported already
@@ -380,6 +403,10 @@ func (l *fn) builtin(in *ssa.Call, b *ssa.Builtin) *ir.Value {
 		}
 		return acc
 	case "copy":
+		if path, ok := l.argsPath[args[0]]; ok {
+			l.errorf(pos, msgArgsWrite, argsWhat(path))
+			return l.bad()
+		}
 		dst, src := l.value(args[0]), l.value(args[1])
 		if _, ok := src.Type.(*ir.Slice); !ok {
 			l.errorf(pos, msgString)
@@ -394,10 +421,8 @@ func (l *fn) builtin(in *ssa.Call, b *ssa.Builtin) *ir.Value {
 		l.errorf(pos, msgRecover)
 	case "real", "imag", "complex":
 		l.errorf(pos, msgComplex)
-	case "ssa:wrapnilchk":
-		x := l.value(args[0])
-		l.add(ir.OpCheckNil, ir.Void, pos, x)
-		return x
+	case "Slice", "SliceData", "String", "StringData", "Add", "Sizeof", "Offsetof", "Alignof":
+		l.errorf(pos, msgUnsafe)
 	default:
 		l.errorf(pos, msgBuiltin, b.Name())
 	}

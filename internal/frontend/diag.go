@@ -48,7 +48,7 @@ const (
 	msgArgsWrite   = "the kernel writes to its argument struct (%s); arguments are read-only, write through a slice instead"
 	msgPtrStore    = "a pointer is stored into memory; kernels cannot store pointers, store indices instead"
 	msgNoBody      = "function %s has no Go body (it is implemented in assembly) and no Geobacter mapping; call a function with a Go body"
-	msgStdlib      = "function %s is in package %s of the standard library, which kernels cannot call; of the standard library, kernels call math, math/bits and sync/atomic"
+	msgStdlib      = "function %s is in package %s of the standard library, which kernels cannot call; of the standard library, kernels call math, math/bits, sync/atomic, cmp, slices and unicode/utf8"
 	msgIO          = "%s does I/O, which kernels cannot do; write results to a buffer"
 	msgBuiltin     = "the builtin %s is not supported in kernels"
 	msgComplex     = "complex numbers are not supported in kernels; use pairs of floats"
@@ -61,4 +61,5 @@ const (
 	msgConvert     = "the conversion from %s to %s is not supported in kernels"
 	msgSliceArray  = "converting a slice to an array or array pointer is not supported in kernels; copy the elements"
 	msgKernelItem  = "kernel.Item values can only be passed to functions and used to call its methods"
+	msgRangeFunc   = "range over a function is not supported in kernels; use a for loop"
 )

@@ -104,7 +104,7 @@ func Load(ctx context.Context, cfg Config, patterns ...string) (*Program, error)
 var goroot = filepath.Join(runtime.GOROOT(), "src") + string(filepath.Separator)
 
 // keepBodies are the standard library's packages whose function bodies kernels may reach.
-var keepBodies = []string{"math", "math/bits", "sync/atomic", "internal/runtime/atomic"}
+var keepBodies = []string{"math", "math/bits", "sync/atomic", "cmp", "slices", "unicode/utf8"}
 
 // bodiless reports whether the functions of the file at path are left without bodies when loaded:
 // the standard library's, except the packages kernels use. Type-checking a package needs its
@@ -295,11 +295,13 @@ func (p *Program) kernelMethod(t *types.Named) *ssa.Function {
 // break the kernel contract, it returns every violation as an *Error.
 func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 	c := &compiler{
-		fset:    p.Fset,
-		mod:     &ir.Module{},
-		types:   map[typeKey]ir.Type{},
-		funcs:   map[*ssa.Function]*ir.Func{},
-		ioLines: map[string]bool{},
+		fset:       p.Fset,
+		mod:        &ir.Module{},
+		types:      map[typeKey]ir.Type{},
+		funcs:      map[*ssa.Function]*ir.Func{},
+		ioLines:    map[string]bool{},
+		quietLines: map[string]bool{},
+		making:     map[string]bool{},
 	}
 	for _, k := range kernels {
 		c.lowerFunc(k.Method, true)
@@ -350,6 +352,8 @@ type compiler struct {
 	sharedSlots int
 	ioLines     map[string]bool // lines with a call that does I/O
 	calls       []callSite
+	making      map[string]bool // named struct types being made, to catch recursive types
+	quietLines  map[string]bool // lines whose one diagnostic explains the rest (range over func)
 }
 
 // lineOf is "file:line" of p, or of fallback when p is unknown.
@@ -366,7 +370,8 @@ func (c *compiler) lineOf(p, fallback token.Pos) string {
 func (c *compiler) dropIOArguments() {
 	kept := c.diags[:0]
 	for _, d := range c.diags {
-		if c.ioLines[fmt.Sprintf("%s:%d", d.Pos.Filename, d.Pos.Line)] && !strings.Contains(d.Msg, "does I/O") {
+		line := fmt.Sprintf("%s:%d", d.Pos.Filename, d.Pos.Line)
+		if c.ioLines[line] && !strings.Contains(d.Msg, "does I/O") || c.quietLines[line] && d.Msg != msgRangeFunc {
 			continue
 		}
 		kept = append(kept, d)

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"fmt"
+	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -32,6 +33,8 @@ type fn struct {
 	phis     []phiFix
 	lastPos  token.Pos
 	badV     *ir.Value
+	// fixingPhis is set while the operands of phis are lowered, after the blocks.
+	fixingPhis bool
 }
 
 type constKey struct {
@@ -50,6 +53,14 @@ func (c *compiler) lowerFunc(sf *ssa.Function, kernel bool) *ir.Func {
 		return f
 	}
 	var params []ir.Type
+	for _, fv := range boundVars(sf) {
+		t, err := c.typeOf(fv.Type())
+		if err != nil {
+			c.errorf(fv.Pos(), sf.Pos(), "receiver %s: %v", fv.Name(), err)
+			t = ir.Int64Type
+		}
+		params = append(params, t)
+	}
 	for _, p := range sf.Params {
 		if isItem(p.Type()) {
 			continue
@@ -114,7 +125,7 @@ func (l *fn) lower() {
 		l.f.Entry().Return()
 		return
 	}
-	if len(sf.FreeVars) > 0 {
+	if len(sf.FreeVars) > 0 && !isBound(sf) {
 		l.c.errorf(sf.Pos(), sf.Pos(), msgClosure)
 	}
 	l.blocks = map[*ssa.BasicBlock]*ir.Block{}
@@ -124,8 +135,12 @@ func (l *fn) lower() {
 	l.lastPos = sf.Pos()
 	l.findLive()
 
-	// Params.
+	// Params: a bound method's receiver first.
 	i := 0
+	for _, fv := range boundVars(sf) {
+		l.vals[fv] = l.f.Params[i]
+		i++
+	}
 	for _, p := range sf.Params {
 		if isItem(p.Type()) {
 			continue
@@ -161,11 +176,16 @@ func (l *fn) lower() {
 	}
 	// Phi operands, now that every value exists; a cast of an operand goes at the end of the
 	// predecessor it comes from.
+	l.fixingPhis = true
 	for _, p := range l.phis {
 		for i, e := range p.phi.Edges {
-			if pred, ok := l.blocks[p.phi.Block().Preds[i]]; ok {
-				l.cur = pred
+			from := p.phi.Block().Preds[i]
+			pred, ok := l.blocks[from]
+			if !ok || !l.edgeLive(from, p.phi.Block()) {
+				p.v.Args = append(p.v.Args, nil) // a dead edge: dropped with its pred below
+				continue
 			}
+			l.cur = pred
 			p.v.Args = append(p.v.Args, l.operand(e, p.v.Type))
 		}
 	}
@@ -296,7 +316,9 @@ func (l *fn) value(v ssa.Value) *ir.Value {
 	case *ssa.Global:
 		l.errorf(l.lastPos, msgGlobal, v.Name())
 	case *ssa.Function:
-		l.errorf(l.lastPos, msgDynamicCall)
+		if !l.fixingPhis {
+			l.errorf(l.lastPos, msgDynamicCall)
+		} // else: a phi of functions, reported where it is called
 	case *ssa.FreeVar:
 		l.errorf(v.Pos(), msgClosure)
 	case *ssa.Builtin:
@@ -398,7 +420,17 @@ func (l *fn) instr(instr ssa.Instruction) {
 	switch in := instr.(type) {
 	case *ssa.DebugRef:
 	case *ssa.Alloc:
-		elem := l.typeOf(in.Type().(*types.Pointer).Elem(), in.Pos())
+		if isItem(in.Type().(*types.Pointer).Elem()) {
+			// A kernel.Item variable captured by a closure: the closure is reported.
+			l.vals[in] = l.bad()
+			return
+		}
+		elem, err := l.c.typeOf(in.Type().(*types.Pointer).Elem())
+		if err != nil {
+			l.errorf(in.Pos(), "%v", err)
+			l.vals[in] = l.bad()
+			return
+		}
 		l.vals[in] = l.add(ir.OpLocal, &ir.Pointer{Elem: elem, Space: ir.Private}, in.Pos())
 	case *ssa.Phi:
 		t := l.typeOf(in.Type(), in.Pos())
@@ -426,6 +458,10 @@ func (l *fn) instr(instr ssa.Instruction) {
 		l.vals[in] = l.fieldAddr(in)
 	case *ssa.Field:
 		x := l.value(in.X)
+		if x == l.badV {
+			l.vals[in] = x
+			return
+		}
 		v := l.add(ir.OpField, l.fieldType(x.Type, in.Field, in.Pos()), in.Pos(), x)
 		v.AuxInt = int64(in.Field)
 		l.vals[in] = v
@@ -503,10 +539,20 @@ func (l *fn) instr(instr ssa.Instruction) {
 		l.errorf(in.Pos(), msgMake, "make")
 		l.vals[in] = l.bad()
 	case *ssa.MakeClosure:
-		if len(in.Bindings) > 0 {
-			l.errorf(in.Pos(), msgClosure)
-		} else {
-			l.errorf(in.Pos(), msgDynamicCall)
+		fn := in.Fn.(*ssa.Function)
+		switch {
+		case isBound(fn) && onlyCalled(in):
+			// A method value called where it is made: the calls call the method.
+		case isRangeFunc(fn):
+			// The body of a range-over-func loop: one diagnostic, at the range statement, for
+			// everything that lowering it would report.
+			pos := fn.Syntax().Pos()
+			l.errorf(pos, msgRangeFunc)
+			l.c.quietLines[l.c.lineOf(pos, l.lastPos)] = true
+		case len(in.Bindings) > 0:
+			l.errorf(fn.Pos(), msgClosure)
+		default:
+			l.errorf(fn.Pos(), msgDynamicCall)
 		}
 		l.vals[in] = l.bad()
 	case *ssa.TypeAssert:
@@ -517,9 +563,15 @@ func (l *fn) instr(instr ssa.Instruction) {
 			l.errorf(in.Pos(), msgInterface)
 		}
 		l.vals[in] = l.bad()
-	case *ssa.Range, *ssa.Next:
-		l.errorf(instr.Pos(), msgString)
-		l.vals[instr.(ssa.Value)] = l.bad()
+	case *ssa.Range:
+		if _, ok := in.X.Type().Underlying().(*types.Map); ok {
+			l.errorf(in.Pos(), msgMap)
+		} else {
+			l.errorf(in.Pos(), msgString)
+		}
+		l.vals[in] = l.bad()
+	case *ssa.Next:
+		l.vals[in] = l.bad() // its Range is reported
 	case *ssa.SliceToArrayPointer:
 		l.errorf(in.Pos(), msgSliceArray)
 		l.vals[in] = l.bad()
@@ -529,6 +581,46 @@ func (l *fn) instr(instr ssa.Instruction) {
 			l.vals[v] = l.bad()
 		}
 	}
+}
+
+// boundVars are the free variables of a bound method wrapper, which become its first
+// parameters; none for other functions.
+func boundVars(f *ssa.Function) []*ssa.FreeVar {
+	if isBound(f) {
+		return f.FreeVars
+	}
+	return nil
+}
+
+// onlyCalled reports whether v is used only as the function its referrers call.
+func onlyCalled(v ssa.Value) bool {
+	refs := v.Referrers()
+	if refs == nil {
+		return true
+	}
+	for _, r := range *refs {
+		switch r := r.(type) {
+		case *ssa.Call:
+			if r.Call.Value != v || r.Call.IsInvoke() {
+				return false
+			}
+			for _, a := range r.Call.Args {
+				if a == v {
+					return false
+				}
+			}
+		case *ssa.DebugRef:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isRangeFunc reports whether f is the loop body of a range over a function.
+func isRangeFunc(f *ssa.Function) bool {
+	_, ok := f.Syntax().(*ast.RangeStmt)
+	return ok
 }
 
 // generalise turns the spaces of a pointer or slice type into Generic (phis of pointers).
@@ -617,7 +709,14 @@ func (l *fn) binOp(in *ssa.BinOp) *ir.Value {
 		l.errorf(in.Pos(), "operator %s is not supported in kernels", in.Op)
 		return l.bad()
 	}
+	if isItem(in.X.Type()) {
+		l.errorf(in.Pos(), msgKernelItem)
+		return l.bad()
+	}
 	x, y := l.value(in.X), l.value(in.Y)
+	if x == l.badV || y == l.badV {
+		return l.bad()
+	}
 	if op.IsCompare() {
 		if _, ok := x.Type.(*ir.Basic); !ok {
 			if _, isPtr := x.Type.(*ir.Pointer); !isPtr || (op != ir.OpEq && op != ir.OpNe) {
@@ -744,6 +843,9 @@ func (l *fn) fieldType(t ir.Type, i int, pos token.Pos) ir.Type {
 
 func (l *fn) fieldAddr(in *ssa.FieldAddr) *ir.Value {
 	p := l.value(in.X)
+	if p == l.badV {
+		return p
+	}
 	pt, ok := p.Type.(*ir.Pointer)
 	if !ok {
 		return l.bad()
@@ -807,6 +909,9 @@ func (l *fn) indexAddr(in *ssa.IndexAddr) *ir.Value {
 	case *ir.Slice:
 		elem, space = bt.Elem, bt.Space
 		length = l.add(ir.OpLen, ir.Int64Type, token.NoPos, base)
+		if path, ok := l.argsPath[in.X]; ok {
+			l.argsPath[in] = path // a slice of an array field of the argument struct
+		}
 	case *ir.Pointer:
 		at, ok := bt.Elem.(*ir.Array)
 		if !ok {
@@ -856,6 +961,11 @@ func (l *fn) index(in *ssa.Index) *ir.Value {
 
 func (l *fn) slice(in *ssa.Slice) *ir.Value {
 	base := l.value(in.X)
+	if path, ok := l.argsPath[in.X]; ok {
+		if _, isArray := in.X.Type().Underlying().(*types.Pointer); isArray {
+			l.argsPath[in] = path
+		}
+	}
 	var result *ir.Slice
 	var capacity *ir.Value
 	isArray := false
@@ -922,6 +1032,11 @@ func (l *fn) slice(in *ssa.Slice) *ir.Value {
 }
 
 func (l *fn) store(in *ssa.Store) {
+	if isItem(in.Val.Type()) {
+		if _, ok := in.Addr.(*ssa.Alloc); ok {
+			return // see the kernel.Item case of Alloc
+		}
+	}
 	if g, ok := in.Addr.(*ssa.Global); ok {
 		l.errorf(in.Pos(), msgGlobal, g.Name())
 		return
@@ -930,7 +1045,7 @@ func (l *fn) store(in *ssa.Store) {
 		l.errorf(in.Pos(), msgArgsWrite, argsWhat(path))
 		return
 	}
-	if hasPointers(in.Val.Type()) {
+	if hasPointers(in.Val.Type()) && !localAddr(in.Addr) {
 		l.errorf(in.Pos(), msgPtrStore)
 		return
 	}
@@ -941,6 +1056,27 @@ func (l *fn) store(in *ssa.Store) {
 	}
 	l.checkNil(in.Addr, p, in.Pos())
 	l.add(ir.OpStore, ir.Void, in.Pos(), p, l.operand(in.Val, pt.Elem))
+}
+
+// localAddr reports whether p points into a local variable of the function: a pointer or slice
+// kept there stays in the work-item's private memory (a struct holding a slice of a buffer, a
+// copy of the argument struct for a value receiver).
+func localAddr(p ssa.Value) bool {
+	for {
+		switch x := p.(type) {
+		case *ssa.Alloc:
+			return true
+		case *ssa.FieldAddr:
+			p = x.X
+		case *ssa.IndexAddr:
+			if _, ok := x.X.Type().Underlying().(*types.Slice); ok {
+				return false
+			}
+			p = x.X
+		default:
+			return false
+		}
+	}
 }
 
 // hasPointers reports whether values of t hold pointers or slices.

@@ -131,6 +131,11 @@ func (c *compiler) structType(name string, st *types.Struct) (ir.Type, error) {
 		if old := c.mod.Type(name); old != nil {
 			return old, nil
 		}
+		if c.making[name] {
+			return nil, fmt.Errorf("type %s refers to itself (through a pointer or slice); kernels cannot use recursive types", name)
+		}
+		c.making[name] = true
+		defer delete(c.making, name)
 	}
 	names := make([]string, st.NumFields())
 	fields := make([]ir.Type, st.NumFields())
