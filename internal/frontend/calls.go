@@ -74,6 +74,18 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 	if name == sharedFunc {
 		return l.shared(in, callee)
 	}
+	if msg, ok := unsupportedFuncs[name]; ok {
+		l.errorf(pos, "%s %s", name, msg)
+		return l.bad()
+	}
+	if name == "math.Sincos" {
+		x := l.value(args[0])
+		if l.tuples == nil {
+			l.tuples = map[ssa.Value][]*ir.Value{}
+		}
+		l.tuples[in] = []*ir.Value{l.intrinsic(ir.Sin, ir.Float64Type, pos, x), l.intrinsic(ir.Cos, ir.Float64Type, pos, x)}
+		return l.bad() // used only through its extracts
+	}
 	if in, ok := mathFuncs[name]; ok {
 		vs := l.values(args)
 		return l.intrinsic(in, l.typeOf(callee.Signature.Results().At(0).Type(), pos), pos, vs...)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/geobacter-go/geobacter/internal/frontend"
+	"github.com/geobacter-go/geobacter/internal/passes"
 )
 
 // errorsDir is the corpus of rejected kernels, relative to the module root.
@@ -127,10 +128,43 @@ func compileEach(t *testing.T, prog *frontend.Program, ks []*frontend.Kernel) (o
 }
 
 // compileRecover compiles one kernel and returns the value Compile panicked with, or its error.
+// A kernel the frontend accepts goes through the passes, as `geobacter vet` does: what only they
+// find (a write to the argument struct through a pointer a helper returns, recursion) comes back
+// as a *frontend.Error too, each error at its position in the corpus directory.
 func compileRecover(prog *frontend.Program, k *frontend.Kernel) (panicked any, err error) {
 	defer func() { panicked = recover() }()
-	_, err = prog.Compile([]*frontend.Kernel{k})
-	return nil, err
+	m, err := prog.Compile([]*frontend.Kernel{k})
+	if err != nil {
+		return nil, err
+	}
+	var errs passes.ErrorList
+	if perr := passes.Run(m, passes.Options{}); errors.As(perr, &errs) {
+		dir := filepath.Dir(k.Pos.Filename)
+		var ds []frontend.Diagnostic
+		for _, e := range errs {
+			ds = append(ds, frontend.Diagnostic{
+				Pos: token.Position{Filename: filepath.Join(dir, e.Pos.File), Line: int(e.Pos.Line), Column: int(e.Pos.Col)},
+				Msg: e.Msg,
+			})
+		}
+		return nil, &frontend.Error{Diagnostics: ds}
+	} else if perr != nil {
+		return nil, perr
+	}
+	return nil, nil
+}
+
+// fromFrontend reports whether the diagnostics of one kernel are among those of the whole corpus
+// (the frontend's), rather than the passes'.
+func fromFrontend(kerr *frontend.Error, all []frontend.Diagnostic) bool {
+	for _, d := range kerr.Diagnostics {
+		for _, a := range all {
+			if a == d {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkDiagnostics checks that ds are sorted by position and each has a file, a line and a column.
@@ -193,8 +227,25 @@ func TestErrorCorpus(t *testing.T) {
 		t.Fatalf("Compile of the corpus returns %T (%v), want *frontend.Error", err, err)
 	}
 	ds := ferr.Diagnostics
+	// What only the passes find, per kernel (Compile of the whole corpus stops at the frontend).
+	for _, k := range ok {
+		var kerr *frontend.Error
+		if errors.As(results[k], &kerr) && !fromFrontend(kerr, ds) {
+			ds = append(ds, kerr.Diagnostics...)
+		}
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i].Pos, ds[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
 	checkDiagnostics(t, "the corpus", ds)
-	if got := ferr.Error(); strings.Count(got, "\n") != len(ds)-1 {
+	if got := ferr.Error(); strings.Count(got, "\n") != len(ferr.Diagnostics)-1 {
 		t.Errorf("Error() is not one line per diagnostic:\n%s", got)
 	}
 

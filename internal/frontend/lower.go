@@ -35,6 +35,8 @@ type fn struct {
 	badV     *ir.Value
 	// fixingPhis is set while the operands of phis are lowered, after the blocks.
 	fixingPhis bool
+	// tuples are the parts of calls lowered to several values rather than an IR call (math.Sincos).
+	tuples map[ssa.Value][]*ir.Value
 }
 
 type constKey struct {
@@ -449,7 +451,11 @@ func (l *fn) instr(instr ssa.Instruction) {
 		l.vals[in] = l.convert(in.X, in.Type(), in.Pos())
 	case *ssa.ChangeType:
 		x := l.value(in.X)
-		t := l.typeOf(in.Type(), in.Pos())
+		pos := in.Pos()
+		if mc, ok := in.X.(*ssa.MakeClosure); ok && !pos.IsValid() {
+			pos = mc.Fn.Pos() // converting a function literal: report it there
+		}
+		t := l.typeOf(in.Type(), pos)
 		l.vals[in] = l.cast(x, t)
 		if p, ok := l.argsPath[in.X]; ok {
 			l.argsPath[in] = p
@@ -476,6 +482,10 @@ func (l *fn) instr(instr ssa.Instruction) {
 	case *ssa.Call:
 		l.call(in)
 	case *ssa.Extract:
+		if parts, ok := l.tuples[in.Tuple]; ok {
+			l.vals[in] = parts[in.Index]
+			return
+		}
 		tup := l.value(in.Tuple)
 		t := ir.Type(ir.Int64Type)
 		if tt, ok := tup.Type.(*ir.Tuple); ok && in.Index < len(tt.Types) {

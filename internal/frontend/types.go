@@ -91,6 +91,9 @@ func (c *compiler) makeType(t types.Type, space ir.Space) (ir.Type, error) {
 		if err != nil {
 			return nil, err
 		}
+		if elem.Size() > 0 && t.Len() > maxTypeSize/elem.Size() {
+			return nil, fmt.Errorf("the array type %s is too large for a kernel (more than %d bytes)", t, maxTypeSize)
+		}
 		return &ir.Array{Elem: elem, Len: t.Len()}, nil
 	case *types.Named:
 		if isItem(t) {
@@ -123,6 +126,9 @@ func (c *compiler) makeType(t types.Type, space ir.Space) (ir.Type, error) {
 	}
 	return nil, fmt.Errorf(msgType, t)
 }
+
+// maxTypeSize bounds the size of a type kernels use, as the IR's verifier does.
+const maxTypeSize = 1 << 40
 
 // structType maps a struct; pointers and slices in it are Global (memory of buffers). A named
 // struct is declared in the module once.

@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/geobacter-go/geobacter/internal/ir"
 )
@@ -116,6 +117,32 @@ func inferSpaces(_ *state, f *ir.Func) error {
 	return argsWrites(f)
 }
 
+// argsField names the part of the argument struct a pointer into it points to, as the frontend
+// does: "field X.Y", or "the whole struct".
+func argsField(p *ir.Value) string {
+	var path []string
+	for {
+		switch p.Op {
+		case ir.OpSpaceCast, ir.OpIndexAddr:
+			p = p.Args[0]
+			continue
+		case ir.OpFieldAddr:
+			if st, ok := p.Args[0].Type.(*ir.Pointer); ok {
+				if s, ok := st.Elem.(*ir.Struct); ok && int(p.AuxInt) < len(s.Fields) {
+					path = append([]string{s.Fields[p.AuxInt].Name}, path...)
+				}
+			}
+			p = p.Args[0]
+			continue
+		}
+		break
+	}
+	if len(path) == 0 {
+		return "the whole struct"
+	}
+	return "field " + strings.Join(path, ".")
+}
+
 // argsWrites reports the writes through pointers into the kernel's argument struct that inference
 // uncovered: a helper or method that writes to a field of the struct it was given. (The frontend
 // reports those it sees in the kernel method itself.)
@@ -129,7 +156,8 @@ func argsWrites(f *ir.Func) error {
 		for _, v := range b.Instrs {
 			write := v.Op == ir.OpStore || v.Op == ir.OpAtomic && v.AtomicOp() != ir.AtomicLoad
 			if write && inArgs(v.Args[0]) {
-				errs = append(errs, &Error{Pos: v.Pos, Msg: "the kernel writes to its argument struct; arguments are read-only, write through a slice instead"})
+				errs = append(errs, &Error{Pos: v.Pos, Msg: "the kernel writes to its argument struct (" + argsField(v.Args[0]) +
+					"); arguments are read-only, write through a slice instead"})
 			}
 		}
 	}

@@ -110,3 +110,27 @@ type SliceStore struct {
 func (k *SliceStore) Kernel(it kernel.Item) {
 	k.Rows[it.GlobalID(0)] = k.Out // ERROR "a pointer is stored into memory"
 }
+
+func pointerTo(p *int32) *int32 { return p }
+
+// ArgsReturnedPointer writes a field through a pointer that a helper returns.
+type ArgsReturnedPointer Args
+
+func (k *ArgsReturnedPointer) Kernel(it kernel.Item) {
+	*pointerTo(&k.N) = 5 // ERROR "writes to its argument struct \(field N\)"
+}
+
+// ArgsArraySlice writes an element of an array field through a slice of it.
+type ArgsArraySlice Args
+
+func (k *ArgsArraySlice) Kernel(it kernel.Item) {
+	s := k.Arr[:]
+	s[it.GlobalID(0)%4] = 1 // ERROR "writes to its argument struct \(field Arr\)"
+}
+
+// ArgsArrayCopy copies into an array field.
+type ArgsArrayCopy Args
+
+func (k *ArgsArrayCopy) Kernel(it kernel.Item) {
+	copy(k.Arr[:], k.Out) // ERROR "writes to its argument struct \(field Arr\)"
+}

@@ -1,6 +1,12 @@
 package errors
 
-import "github.com/geobacter-go/geobacter/kernel"
+import (
+	"bytes"
+	"math"
+	"unicode"
+
+	"github.com/geobacter-go/geobacter/kernel"
+)
 
 // CallsHelpers calls helpers of helpers.go that break the contract there.
 type CallsHelpers struct{ Out []int32 }
@@ -35,3 +41,24 @@ func (k *GenericKernel[T]) Kernel(it kernel.Item) {
 
 // newGenericKernel instantiates GenericKernel, which makes GenericKernel[int32] a kernel.
 func newGenericKernel() *GenericKernel[int32] { return &GenericKernel[int32]{} }
+
+// Stdlib calls functions of packages of the standard library that kernels cannot call.
+type Stdlib struct {
+	B   []byte
+	Out []int
+}
+
+func (k *Stdlib) Kernel(it kernel.Item) {
+	i := it.GlobalID(0)
+	k.Out[i] = bytes.IndexByte(k.B, 'x') // ERROR "function bytes.IndexByte is in package bytes of the standard library"
+	if unicode.IsUpper(rune(k.B[i])) {   // ERROR "function unicode.IsUpper is in package unicode of the standard library"
+		k.Out[i]++
+	}
+}
+
+// MathTable calls math.Pow10, whose Go body reads a table in a package variable.
+type MathTable struct{ Out []float64 }
+
+func (k *MathTable) Kernel(it kernel.Item) {
+	k.Out[it.GlobalID(0)] = math.Pow10(it.GlobalID(0) % 10) // ERROR "math.Pow10 reads a table in a package variable, which kernels cannot; use math.Pow\(10, x\)"
+}

@@ -7,6 +7,9 @@
 //	// ERROR "regexp" ["regexp" ...]
 //
 // and every regexp must match the message of a diagnostic at that file and line; every
-// diagnostic must be matched by a regexp of its line. Helpers that kernels call are in
-// helpers.go, so that violations in another file than the kernel's are reported there.
+// diagnostic must be matched by a regexp of its line. The regexps are taken as they are, with no
+// escapes: "\(field N\)". A line whose violation may or may not also be reported as a
+// consequence of another one repeats the first regexp in an alternative, "A" "A|B": B is allowed
+// there, not required. Helpers that kernels call are in helpers.go, so that violations in
+// another file than the kernel's are reported there.
 package errors

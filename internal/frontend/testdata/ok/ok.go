@@ -1,9 +1,12 @@
 package ok
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/geobacter-go/geobacter/kernel"
 )
@@ -199,13 +202,15 @@ func (k *Maths) Kernel(it kernel.Item) {
 	k.Out[i] = r + float64(n) + float64(b) + float64(q) + float64(carry)
 }
 
-// MathTables calls math functions whose Go bodies read tables in package-level variables.
+// MathTables calls math.Sincos, whose Go body reads tables in package-level variables: the
+// frontend lowers it to the sin and cos intrinsics. (math.Pow10 is rejected: see the errors
+// corpus.)
 type MathTables struct{ X []float64 }
 
 func (k *MathTables) Kernel(it kernel.Item) {
 	i := it.GlobalID(0)
 	s, c := math.Sincos(k.X[i])
-	k.X[i] = s + c + math.Pow10(i%10)
+	k.X[i] = s + c + math.Pow(10, float64(i%10))
 }
 
 // Shared makes two work-group shared variables at the top of the kernel, and uses them around
@@ -365,4 +370,15 @@ type Padded struct {
 func (k *Padded) Kernel(it kernel.Item) {
 	i := it.GlobalID(0)
 	k.P[i] = padded{X: k.P[i].Y + k.X}
+}
+
+// Stdlib calls functions of cmp, slices (on a buffer) and unicode/utf8.
+type Stdlib struct {
+	X   []int32
+	Out []int
+}
+
+func (k *Stdlib) Kernel(it kernel.Item) {
+	i := it.GlobalID(0)
+	k.Out[i] = cmp.Compare(k.X[i], 3) + int(slices.Max(k.X)) + utf8.RuneLen(rune(k.X[i]))
 }
