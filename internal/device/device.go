@@ -55,6 +55,29 @@ type Limits struct {
 	SubgroupSize      int    // work-items that run in lock step
 }
 
+// PortableLimits are the launch limits a kernel can count on from GPUs: 1024 work-items a group
+// (64 in z), grids of up to 2^31-1 work-items per dimension, 64 KiB of shared memory. The devices
+// that no hardware bounds (go, interp) have these, so that a kernel that runs there runs on GPUs.
+var PortableLimits = Limits{
+	MaxGroupSize:      1024,
+	MaxGroup:          [3]int{1024, 1024, 64},
+	MaxGrid:           [3]int{1<<31 - 1, 1<<31 - 1, 1<<31 - 1},
+	SharedMemoryBytes: 64 << 10,
+	SubgroupSize:      1,
+}
+
+// DefaultGroup is the group size a device without a better choice uses for a grid of dims
+// dimensions: 256 work-items, 16×16, 8×8×4.
+func DefaultGroup(dims int) [3]int {
+	switch dims {
+	case 1:
+		return [3]int{256, 1, 1}
+	case 2:
+		return [3]int{16, 16, 1}
+	}
+	return [3]int{8, 8, 4}
+}
+
 // Driver is one device kind.
 type Driver interface {
 	// Kind is the kind's name, as used in "kind:N".

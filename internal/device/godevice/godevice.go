@@ -14,7 +14,6 @@ package godevice
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -30,13 +29,7 @@ const Kind = "go"
 // costs more than the work-items.
 const minParallelItems = 1024
 
-var limits = device.Limits{
-	MaxGroupSize:      1024,
-	MaxGroup:          [3]int{1024, 1024, 64},
-	MaxGrid:           [3]int{math.MaxInt32, math.MaxInt32, math.MaxInt32},
-	SharedMemoryBytes: 64 << 10,
-	SubgroupSize:      1,
-}
+var limits = device.PortableLimits
 
 func init() { device.Register(driver{}) }
 
@@ -79,13 +72,7 @@ func (d *Device) Limits() device.Limits { return limits }
 
 // DefaultGroup is 256 work-items for 1D grids, 16×16 for 2D and 8×8×4 for 3D.
 func (d *Device) DefaultGroup(dims int) [3]int {
-	switch dims {
-	case 1:
-		return [3]int{256, 1, 1}
-	case 2:
-		return [3]int{16, 16, 1}
-	}
-	return [3]int{8, 8, 4}
+	return device.DefaultGroup(dims)
 }
 
 // Close marks the device closed; the worker pool, shared by every go device, stays.

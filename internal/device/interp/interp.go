@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"sync"
 
@@ -22,13 +21,7 @@ import (
 // Kind is the device kind's name.
 const Kind = "interp"
 
-var limits = device.Limits{
-	MaxGroupSize:      1024,
-	MaxGroup:          [3]int{1024, 1024, 64},
-	MaxGrid:           [3]int{math.MaxInt32, math.MaxInt32, math.MaxInt32},
-	SharedMemoryBytes: 64 << 10,
-	SubgroupSize:      1,
-}
+var limits = device.PortableLimits
 
 func init() { device.Register(driver{}) }
 
@@ -62,13 +55,7 @@ func (*Device) Limits() device.Limits { return limits }
 
 // DefaultGroup is the go device's choice: 256, 16×16, 8×8×4.
 func (*Device) DefaultGroup(dims int) [3]int {
-	switch dims {
-	case 1:
-		return [3]int{256, 1, 1}
-	case 2:
-		return [3]int{16, 16, 1}
-	}
-	return [3]int{8, 8, 4}
+	return device.DefaultGroup(dims)
 }
 
 // Close does nothing: compiled kernels stay in the process's cache.
