@@ -1,0 +1,193 @@
+package llvm
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/geobacter-go/geobacter/internal/frontend"
+	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/passes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden testdata/*.ll files")
+
+// llvmAs returns the path of llvm-as (19 or unsuffixed), or skips the test with the reason;
+// when GEOBACTER_REQUIRE names cpu, it fails instead.
+func llvmAs(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"llvm-as-19", "llvm-as"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "llvm-as not found (Debian: apt-get install llvm-19)"
+	for _, k := range strings.Split(os.Getenv("GEOBACTER_REQUIRE"), ",") {
+		if strings.TrimSpace(k) == "cpu" {
+			t.Fatal(msg + ", and GEOBACTER_REQUIRE names cpu")
+		}
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// assemble runs llvm-as on text (which also verifies the module) and fails with its output.
+func assemble(t *testing.T, as, name, text string) {
+	t.Helper()
+	cmd := exec.Command(as, "-o", os.DevNull, "-")
+	cmd.Stdin = strings.NewReader(text)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%s: llvm-as: %v\n%s", name, err, out)
+	}
+}
+
+// TestGolden lowers each testdata/*.ir module and compares with testdata/*.ll; every output
+// must assemble.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.ir")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	as := ""
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".ir")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := ir.Parse(string(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ir.Verify(m); err != nil {
+				t.Fatal(err)
+			}
+			text, err := Emit(m, X86_64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := strings.TrimSuffix(file, ".ir") + ".ll"
+			if *update {
+				if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else if want, err := os.ReadFile(golden); err != nil {
+				t.Errorf("%v (run with -update)", err)
+			} else if string(want) != text {
+				t.Errorf("%s differs from the output (run with -update to accept):\n%s", golden, text)
+			}
+			if as == "" {
+				as = llvmAs(t)
+			}
+			assemble(t, as, name, text)
+		})
+	}
+}
+
+// TestBarriers checks that a kernel with a barrier is refused with ErrBarriers.
+func TestBarriers(t *testing.T) {
+	m, err := ir.Parse(`type %main.B = {Out slice<global, i64>}
+
+kernel @"(*main.B).Kernel"(%k ptr<args, %main.B>) @b.go:1:1 {
+b0:
+  intrinsic barrier() @b.go:2:1
+  return
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Emit(m, X86_64); !errors.Is(err, ErrBarriers) {
+		t.Fatalf("Emit of a kernel with a barrier: %v, want ErrBarriers", err)
+	}
+}
+
+// TestSites checks the sites recorded for the checks of checks.ir and their messages.
+func TestSites(t *testing.T) {
+	src, err := os.ReadFile("testdata/checks.ir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ir.Parse(string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := EmitModule(m, X86_64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[SiteKind]int{}
+	var bounds, panics Site
+	for _, s := range out.Sites {
+		count[s.Kind]++
+		switch s.Kind {
+		case SiteBounds:
+			if s.Bounds == ir.BoundsIndex {
+				bounds = s
+			}
+		case SitePanic:
+			panics = s
+		}
+	}
+	want := map[SiteKind]int{SiteBounds: 2, SiteNil: 1, SiteDivide: 1, SiteShift: 1, SitePanic: 1}
+	for k, n := range want {
+		if count[k] != n {
+			t.Errorf("%d sites of kind %d, want %d", count[k], k, n)
+		}
+	}
+	if got, want := bounds.Message(-1, 4), "runtime error: index out of range [-1]"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	if got, want := panics.Message(0, 0), "negative result"; got != want || panics.Pos.Line != 6 {
+		t.Errorf("message %q at %v, want %q at c.go:6:1", got, panics.Pos, want)
+	}
+	if k := out.Kernels[0]; k.Symbol != "geobacter_main_C_Kernel" {
+		t.Errorf("symbol %q", k.Symbol)
+	}
+}
+
+// TestCorpus lowers every barrier-free kernel of the corpus after the passes (checked and
+// unchecked); each module must assemble.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads and compiles the kernel corpus")
+	}
+	as := llvmAs(t)
+	t.Setenv("GEOBACTER_DUMP", "")
+	prog, err := frontend.Load(context.Background(), frontend.Config{Dir: "../../.."}, "./internal/testkernels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emitted, barriers := 0, 0
+	for _, k := range prog.Kernels() {
+		for _, unchecked := range []bool{false, true} {
+			m, err := prog.Compile([]*frontend.Kernel{k})
+			if err != nil {
+				t.Errorf("%s: %v", k.Name, err)
+				continue
+			}
+			if err := passes.Run(m, passes.Options{Unchecked: unchecked}); err != nil {
+				t.Errorf("%s: %v", k.Name, err)
+				continue
+			}
+			text, err := Emit(m, X86_64)
+			if errors.Is(err, ErrBarriers) {
+				barriers++
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: %v", k.Name, err)
+				continue
+			}
+			emitted++
+			assemble(t, as, k.Name, text)
+		}
+	}
+	t.Logf("%d modules emitted and assembled, %d kernels with barriers skipped", emitted, barriers)
+}

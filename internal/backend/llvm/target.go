@@ -1,0 +1,238 @@
+package llvm
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/geobacter-go/geobacter/internal/ir"
+)
+
+// Target describes what the lowering needs to know of one LLVM target: its triple and data
+// layout, the LLVM address space of each IR space, and hooks for what differs between targets
+// (work-item queries, the barrier, a failed check, math functions without an LLVM intrinsic,
+// and the entry points of a kernel). The lowering of ordinary instructions never looks at
+// anything else, so that NVPTX and AMDGPU are new Target values, not new lowerings.
+type Target struct {
+	// Name names the target in errors: "x86-64".
+	Name string
+	// Triple and DataLayout are the module's target triple and datalayout strings. The lowering
+	// lays aggregates out by Go's rules, assuming (as for every target here) that the data
+	// layout gives each scalar and pointer an ABI alignment equal to its size; a struct whose
+	// natural LLVM layout would differ from Go's is emitted packed, with explicit padding.
+	Triple, DataLayout string
+	// Spaces is the LLVM address space of each ir.Space, indexed by it.
+	Spaces [5]int
+	// AllocaSpace is the address space of allocas (the data layout's "A"); 0 on the host.
+	AllocaSpace int
+
+	// Hidden are the parameters every lowered function takes before its own, in LLVM syntax
+	// with their names ("ptr noalias %ctx"); HiddenArgs passes them on to a callee
+	// ("ptr %ctx"). The hooks below may use the names.
+	Hidden     []string
+	HiddenArgs string
+
+	// WorkItem lowers a work-item query q (ir.GlobalID … ir.NumGroups) in dimension dim (0, 1
+	// or 2) and returns its i64 operand.
+	WorkItem func(b *Builder, q ir.Intrinsic, dim int) string
+	// SharedBase returns a pointer operand (in Spaces[ir.Shared]) to the start of the
+	// work-group's shared memory block, which the lowering lays out (Kernel.SharedSize).
+	SharedBase func(b *Builder) string
+	// Fail records the failure of the check or panic numbered site (an index into
+	// Output.Sites) with its i64 operands x and y. The lowering then returns from the function.
+	Fail func(b *Builder, site int, x, y string)
+	// Barrier lowers a work-group barrier; nil when the target does not support barriers yet
+	// (Emit then fails with ErrBarriers for a kernel that has one).
+	Barrier func(b *Builder)
+	// MathFunc is the name of the external function that computes the math intrinsic in (one
+	// without an LLVM intrinsic of the same semantics: exp, log, sin, ..., math.Mod) on f64;
+	// f32 operands are widened and the result rounded, as ir.EvalIntrinsic defines it.
+	MathFunc func(in ir.Intrinsic) string
+	// Entry emits the entry points of kernel k, whose per-work-item function is named item
+	// (an LLVM global name with its @) and has the signature described in the package doc.
+	Entry func(mb *ModuleBuilder, k *Kernel, item string)
+}
+
+// CPU ABI: the launch context's layout, in 8-byte words.
+const (
+	ctxGlobalSize = 0  // [3]i64: the grid's global size
+	ctxLocalSize  = 3  // [3]i64: the group size
+	ctxNumGroups  = 6  // [3]i64: groups per dimension
+	ctxGroupID    = 9  // [3]i64: the group _group runs
+	ctxShared     = 12 // ptr: the worker's shared-memory block, Kernel.SharedSize bytes
+	ctxSite       = 13 // i64: 0, or 1 + the index in Output.Sites of the failure
+	ctxX          = 14 // i64: the failure's first operand
+	ctxY          = 15 // i64: the failure's second operand
+	ctxItem       = 16 // [3]i64: the global id of the work-item that failed
+
+	// CtxSize is the size in bytes of the CPU launch context.
+	CtxSize = 19 * 8
+)
+
+// X86_64 is the x86-64 Linux host: the `cpu` device's target.
+var X86_64 = &Target{
+	Name:       "x86-64",
+	Triple:     "x86_64-unknown-linux-gnu",
+	DataLayout: "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128",
+	Hidden: []string{"ptr noalias %ctx", "i64 %lx", "i64 %ly", "i64 %lz",
+		"i64 %grx", "i64 %gry", "i64 %grz"},
+	HiddenArgs: "ptr %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz",
+	WorkItem:   cpuWorkItem,
+	SharedBase: func(b *Builder) string {
+		p := b.Tmp()
+		b.Line("%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", p, ctxShared)
+		s := b.Tmp()
+		b.Line("%s = load ptr, ptr %s, align 8, !invariant.load !0", s, p)
+		return s
+	},
+	Fail:     cpuFail,
+	MathFunc: func(in ir.Intrinsic) string { return "geobacter_" + in.String() },
+	Entry:    cpuEntry,
+}
+
+// ctxWord loads word w of the launch context, which does not change during a launch.
+func ctxWord(b *Builder, w int) string {
+	p := b.Tmp()
+	b.Line("%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", p, w)
+	x := b.Tmp()
+	b.Line("%s = load i64, ptr %s, align 8, !invariant.load !0", x, p)
+	return x
+}
+
+func cpuWorkItem(b *Builder, q ir.Intrinsic, d int) string {
+	lid := [3]string{"%lx", "%ly", "%lz"}[d]
+	gid := [3]string{"%grx", "%gry", "%grz"}[d]
+	switch q {
+	case ir.LocalID:
+		return lid
+	case ir.GroupID:
+		return gid
+	case ir.GlobalSize:
+		return ctxWord(b, ctxGlobalSize+d)
+	case ir.LocalSize:
+		return ctxWord(b, ctxLocalSize+d)
+	case ir.NumGroups:
+		return ctxWord(b, ctxNumGroups+d)
+	}
+	// GlobalID: the group's base plus the local id, neither of which wraps.
+	ls := ctxWord(b, ctxLocalSize+d)
+	base := b.Tmp()
+	b.Line("%s = mul nuw nsw i64 %s, %s", base, gid, ls)
+	r := b.Tmp()
+	b.Line("%s = add nuw nsw i64 %s, %s", r, base, lid)
+	return r
+}
+
+func cpuFail(b *Builder, site int, x, y string) {
+	store := func(w int, v string) {
+		p := b.Tmp()
+		b.Line("%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", p, w)
+		b.Line("store i64 %s, ptr %s, align 8", v, p)
+	}
+	store(ctxSite, fmt.Sprint(site+1))
+	store(ctxX, x)
+	store(ctxY, y)
+	for d := range 3 {
+		store(ctxItem+d, cpuWorkItem(b, ir.GlobalID, d))
+	}
+}
+
+// cpuEntry emits a kernel's two entry points on the host:
+//
+//	void @<sym>_group(ptr args, ptr ctx)                 // the group ctx names
+//	void @<sym>_run(ptr args, ptr ctx, i64 first, i64 end) // groups first..end-1 in grid order
+//
+// and the internal work-group function both call, whose loops over the group's work-items
+// (x innermost) call the work-item function.
+func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
+	wg := llvmGlobal(k.Symbol + ".workgroup")
+	var s strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&s, format+"\n", args...) }
+	w("define internal void %s(ptr noalias %%args, ptr noalias %%ctx, i64 %%grx, i64 %%gry, i64 %%grz) alwaysinline nounwind {", wg)
+	w("entry:")
+	for d, n := range []string{"x", "y", "z"} {
+		w("  %%gsp%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", n, ctxGlobalSize+d)
+		w("  %%gs%s = load i64, ptr %%gsp%s, align 8, !invariant.load !0", n, n)
+		w("  %%lsp%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", n, ctxLocalSize+d)
+		w("  %%ls%s = load i64, ptr %%lsp%s, align 8, !invariant.load !0", n, n)
+		w("  %%base%s = mul nuw nsw i64 %%gr%s, %%ls%s", n, n, n)
+		w("  %%left%s = sub nuw nsw i64 %%gs%s, %%base%s", n, n, n)
+		w("  %%n%s = call i64 @llvm.umin.i64(i64 %%ls%s, i64 %%left%s)", n, n, n)
+	}
+	mb.Declare("declare i64 @llvm.umin.i64(i64, i64)")
+	if k.SharedSize > 0 {
+		mb.Declare("declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
+		w("  %%shp = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxShared)
+		w("  %%sh = load ptr, ptr %%shp, align 8, !invariant.load !0")
+		w("  call void @llvm.memset.p0.i64(ptr align %d %%sh, i8 0, i64 %d, i1 false)", k.SharedAlign, k.SharedSize)
+	}
+	w("  %%emptyz = icmp eq i64 %%nz, 0")
+	w("  %%emptyy = icmp eq i64 %%ny, 0")
+	w("  %%emptyx = icmp eq i64 %%nx, 0")
+	w("  %%empty0 = or i1 %%emptyz, %%emptyy")
+	w("  %%empty = or i1 %%empty0, %%emptyx")
+	w("  br i1 %%empty, label %%done, label %%loopz")
+	w("loopz:")
+	w("  %%lz = phi i64 [ 0, %%entry ], [ %%lz1, %%latchz ]")
+	w("  br label %%loopy")
+	w("loopy:")
+	w("  %%ly = phi i64 [ 0, %%loopz ], [ %%ly1, %%latchy ]")
+	w("  br label %%loopx")
+	w("loopx:")
+	w("  %%lx = phi i64 [ 0, %%loopy ], [ %%lx1, %%latchx ]")
+	w("  %%failed = call i1 %s(ptr %%ctx, i64 %%lx, i64 %%ly, i64 %%lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args)", item)
+	w("  br i1 %%failed, label %%done, label %%latchx, !prof !1")
+	w("latchx:")
+	w("  %%lx1 = add nuw nsw i64 %%lx, 1")
+	w("  %%morex = icmp ult i64 %%lx1, %%nx")
+	w("  br i1 %%morex, label %%loopx, label %%latchy")
+	w("latchy:")
+	w("  %%ly1 = add nuw nsw i64 %%ly, 1")
+	w("  %%morey = icmp ult i64 %%ly1, %%ny")
+	w("  br i1 %%morey, label %%loopy, label %%latchz")
+	w("latchz:")
+	w("  %%lz1 = add nuw nsw i64 %%lz, 1")
+	w("  %%morez = icmp ult i64 %%lz1, %%nz")
+	w("  br i1 %%morez, label %%loopz, label %%done")
+	w("done:")
+	w("  ret void")
+	w("}")
+	w("")
+	w("define void @%s_group(ptr noalias %%args, ptr noalias %%ctx) nounwind {", k.Symbol)
+	w("entry:")
+	for d, n := range []string{"x", "y", "z"} {
+		w("  %%gp%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", n, ctxGroupID+d)
+		w("  %%g%s = load i64, ptr %%gp%s, align 8", n, n)
+	}
+	w("  call void %s(ptr %%args, ptr %%ctx, i64 %%gx, i64 %%gy, i64 %%gz)", wg)
+	w("  ret void")
+	w("}")
+	w("")
+	w("define void @%s_run(ptr noalias %%args, ptr noalias %%ctx, i64 %%first, i64 %%end) nounwind {", k.Symbol)
+	w("entry:")
+	w("  %%ngp0 = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxNumGroups)
+	w("  %%ng0 = load i64, ptr %%ngp0, align 8, !invariant.load !0")
+	w("  %%ngp1 = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxNumGroups+1)
+	w("  %%ng1 = load i64, ptr %%ngp1, align 8, !invariant.load !0")
+	w("  %%ng01 = mul nuw i64 %%ng0, %%ng1")
+	w("  %%sitep = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxSite)
+	w("  %%any = icmp ult i64 %%first, %%end")
+	w("  br i1 %%any, label %%loop, label %%done")
+	w("loop:")
+	w("  %%g = phi i64 [ %%first, %%entry ], [ %%g1, %%next ]")
+	w("  %%gx = urem i64 %%g, %%ng0")
+	w("  %%gq = udiv i64 %%g, %%ng0")
+	w("  %%gy = urem i64 %%gq, %%ng1")
+	w("  %%gz = udiv i64 %%g, %%ng01")
+	w("  call void %s(ptr %%args, ptr %%ctx, i64 %%gx, i64 %%gy, i64 %%gz)", wg)
+	w("  %%site = load i64, ptr %%sitep, align 8")
+	w("  %%failed = icmp ne i64 %%site, 0")
+	w("  br i1 %%failed, label %%done, label %%next, !prof !1")
+	w("next:")
+	w("  %%g1 = add nuw i64 %%g, 1")
+	w("  %%more = icmp ult i64 %%g1, %%end")
+	w("  br i1 %%more, label %%loop, label %%done")
+	w("done:")
+	w("  ret void")
+	w("}")
+	mb.Define(s.String())
+}
