@@ -40,24 +40,7 @@ func Run(t *testing.T, device string) {
 	})
 }
 
-// RunLaunch runs the corpus as Run does, launching every kernel with launch instead of on a
-// device: for an executor of kernels that is not a device, such as the IR interpreter. kind names
-// it in messages and in the skip list. Its results are compared with the references and with the
-// go device's, within each case's ULP tolerance.
-func RunLaunch(t *testing.T, kind string, launch testkernels.LaunchFunc) {
-	t.Helper()
-	run(t, &subject{
-		id:   kind,
-		kind: kind,
-		target: func(t *testing.T) *testkernels.Target {
-			tg := testkernels.WithLaunch(launch)
-			t.Cleanup(func() { tg.Close() })
-			return tg
-		},
-	})
-}
-
-// subject is what the corpus runs on: a device, or a launch function.
+// subject is what the corpus runs on.
 type subject struct {
 	id, kind  string
 	reference bool // the go device itself: compared with the references only, bit for bit
