@@ -8,12 +8,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/frontend"
 	"github.com/geobacter-go/geobacter/internal/gen"
 	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/passes"
+	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
 // newFlags is a flag set for a subcommand that reports its errors to stderr.
@@ -130,10 +133,13 @@ func vetCmd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// irCmd is `geobacter ir -target ir PACKAGE KERNELTYPE`.
+// irTargets are the stages `geobacter ir` prints.
+var irTargets = []string{"ir", "llvm", "cpu"}
+
+// irCmd is `geobacter ir -target {ir|llvm|cpu} PACKAGE KERNELTYPE`.
 func irCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("ir", stderr, "-target ir PACKAGE KERNELTYPE")
-	target := fs.String("target", "ir", "the stage to print: ir (the optimised IR)")
+	fs := newFlags("ir", stderr, "-target ir|llvm|cpu PACKAGE KERNELTYPE")
+	target := fs.String("target", "ir", "the stage to print: ir (the optimised IR), llvm (the LLVM IR the backend emits), cpu (the LLVM IR after opt -O3 for this machine's CPU, then its assembly)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -141,8 +147,8 @@ func irCmd(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if *target != "ir" {
-		fmt.Fprintf(stderr, "geobacter ir: unknown target %q; this version prints: ir\n", *target)
+	if !slices.Contains(irTargets, *target) {
+		fmt.Fprintf(stderr, "geobacter ir: unknown target %q; this version prints: %s\n", *target, strings.Join(irTargets, ", "))
 		return 2
 	}
 	pkg, typeName := fs.Arg(0), fs.Arg(1)
@@ -174,6 +180,46 @@ func irCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprint(stdout, ir.Print(m))
+	if *target == "ir" {
+		fmt.Fprint(stdout, ir.Print(m))
+		return 0
+	}
+	text, err := llvm.Emit(m, llvm.X86_64)
+	if err != nil {
+		fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
+		return 1
+	}
+	if *target == "llvm" {
+		fmt.Fprint(stdout, text)
+		return 0
+	}
+	if err := printCPU(stdout, text); err != nil {
+		fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
+		return 1
+	}
 	return 0
+}
+
+// printCPU writes the LLVM IR text after opt -O3 for the host CPU, then the assembly llc makes
+// of it.
+func printCPU(w io.Writer, text string) error {
+	ctx := context.Background()
+	tc, err := toolchain.Find(ctx)
+	if err != nil {
+		return err
+	}
+	host, err := tc.Host()
+	if err != nil {
+		return err
+	}
+	opt, err := tc.Optimize(ctx, []byte(text), host, toolchain.OptimizeOptions{})
+	if err != nil {
+		return err
+	}
+	asm, err := tc.Compile(ctx, opt.Output, host, toolchain.Assembly)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "; LLVM IR after opt -O3 for %s\n%s\n; assembly\n%s", host.CPU, opt.Output, asm.Output)
+	return nil
 }

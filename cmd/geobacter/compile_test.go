@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"regexp"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
 // TestVetTenViolations: a kernel with ten different violations gives exactly ten diagnostics,
@@ -106,5 +108,33 @@ func TestGenCheckMissing(t *testing.T) {
 	code, _, errOut := runCmd("gen", "-check", "./testdata/nogen")
 	if code != 1 || !strings.Contains(errOut, "geobacter_ir.go: missing") {
 		t.Fatalf("geobacter gen -check on a package without its file: exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+func TestIRLLVM(t *testing.T) {
+	code, out, errOut := runCmd("ir", "-target", "llvm", "../../examples/saxpy", "Saxpy")
+	if code != 0 {
+		t.Fatalf("geobacter ir -target llvm: exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{"target triple = \"x86_64-unknown-linux-gnu\"", "define", "_run("} {
+		if !strings.Contains(out, want) {
+			t.Errorf("geobacter ir -target llvm lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestIRCPU(t *testing.T) {
+	if _, err := toolchain.Find(context.Background()); err != nil {
+		if strings.Contains(os.Getenv("GEOBACTER_REQUIRE"), "cpu") {
+			t.Fatalf("LLVM is required (GEOBACTER_REQUIRE): %v", err)
+		}
+		t.Skipf("no LLVM toolchain here: %v", err)
+	}
+	code, out, errOut := runCmd("ir", "-target", "cpu", "../../examples/saxpy", "Saxpy")
+	if code != 0 {
+		t.Fatalf("geobacter ir -target cpu: exit %d, stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "; LLVM IR after opt -O3 for ") || !strings.Contains(out, "; assembly") || !strings.Contains(out, ".text") {
+		t.Errorf("geobacter ir -target cpu printed:\n%.2000s", out)
 	}
 }

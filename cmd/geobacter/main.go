@@ -14,7 +14,9 @@
 //	          exit 1 when a file is missing or stale
 //	vet       [packages]: report every violation of the kernel contract, with its position;
 //	          exit 1 when there is one
-//	ir        -target ir PACKAGE KERNELTYPE: print a kernel's code at a stage of the pipeline
+//	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a stage of the
+//	          pipeline: the optimised IR, the LLVM IR the backend emits, or the LLVM IR after
+//	          opt -O3 for this machine's CPU followed by its assembly
 //	version   print the version of Geobacter, the Go version it was built with, the
 //	          platform, and the device kinds compiled in
 //	help      print this help (also -h and --help)
@@ -51,7 +53,7 @@ The commands are:
 	devices   list the devices of every kind, usable or not, with the reason and the fix
 	gen       [-check] [packages]: write (or check) geobacter_ir.go, the IR of the kernels
 	vet       [packages]: report every violation of the kernel contract, with its position
-	ir        -target ir PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
+	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
 	version   print the versions of Geobacter and Go, the platform and the device kinds
 	help      print this help
 
