@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/geobacter-go/geobacter/internal/device"
+	_ "github.com/geobacter-go/geobacter/internal/device/cpu"      // registers the `cpu` device
 	_ "github.com/geobacter-go/geobacter/internal/device/godevice" // registers the `go` device
 	_ "github.com/geobacter-go/geobacter/internal/device/interp"   // registers the `interp` device
 )
@@ -43,6 +44,9 @@ type DeviceInfo struct {
 	Usable bool
 	Reason string // why it is not usable
 	Fix    string // what to do about it
+	// NotDefault, when set, says why a usable device is not chosen by Open(ctx, ""): it cannot
+	// run every kernel yet. Open it by name.
+	NotDefault string
 }
 
 // ID is the name that opens the device: "kind:index".
@@ -50,7 +54,7 @@ func (i DeviceInfo) ID() string { return i.Kind + ":" + strconv.Itoa(i.Index) }
 
 func publicInfo(in device.Info) DeviceInfo {
 	return DeviceInfo{Kind: in.Kind, Index: in.Index, Name: in.Name, Type: DeviceType(in.Type),
-		Usable: in.Usable, Reason: in.Reason, Fix: in.Fix}
+		Usable: in.Usable, Reason: in.Reason, Fix: in.Fix, NotDefault: in.NotDefault}
 }
 
 // Limits are a device's launch limits.

@@ -2,7 +2,10 @@ module github.com/geobacter-go/geobacter
 
 go 1.26
 
-require golang.org/x/tools v0.47.0
+require (
+	github.com/ebitengine/purego v0.9.1
+	golang.org/x/tools v0.47.0
+)
 
 require (
 	golang.org/x/mod v0.37.0 // indirect
