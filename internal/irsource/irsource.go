@@ -27,6 +27,7 @@ import (
 
 	"github.com/geobacter-go/geobacter/internal/frontend"
 	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/passes"
 )
 
 // GeneratedFile is the name of the file `geobacter gen` writes in a package.
@@ -233,4 +234,42 @@ func fromSource(ctx context.Context, symbol, file string, hadRegistration bool) 
 		return m, m.Func(symbol), nil
 	}
 	return nil, nil, fmt.Errorf("no kernel %s in the package in %s", symbol, dir)
+}
+
+// Kernel returns a module of its own holding the kernel whose argument struct t points to
+// (t is *T), alone, with the passes run on it with opts: what a device compiles. The module is a
+// copy the caller may change; irsource keeps the one it found.
+func Kernel(ctx context.Context, t reflect.Type, opts passes.Options) (*ir.Module, *ir.Func, error) {
+	m, ok := t.MethodByName("Kernel")
+	if !ok {
+		return nil, nil, fmt.Errorf("%v has no Kernel method", t)
+	}
+	symbol := Symbol(t)
+	mod, _, err := Find(ctx, symbol, m.Func.Pointer())
+	if err != nil {
+		return nil, nil, err
+	}
+	// A generated module holds every kernel of its package: keep this one.
+	mod, err = ir.Decode(ir.Encode(mod))
+	if err != nil {
+		return nil, nil, fmt.Errorf("geobacter: BUG: IR of %s does not survive encoding: %v", symbol, err)
+	}
+	funcs := mod.Funcs[:0]
+	for _, f := range mod.Funcs {
+		if !f.Kernel || f.Name == symbol {
+			funcs = append(funcs, f)
+		}
+	}
+	mod.Funcs = funcs
+	if err := passes.Run(mod, opts); err != nil {
+		return nil, nil, err
+	}
+	f := mod.Func(symbol)
+	if f == nil {
+		return nil, nil, fmt.Errorf("geobacter: BUG: kernel %s is not in its module after the passes", symbol)
+	}
+	if args := f.ArgsType(); args == nil || args.Size() != int64(t.Elem().Size()) {
+		return nil, nil, fmt.Errorf("geobacter: BUG: the IR of %s lays out its arguments differently from Go (%v)", symbol, args)
+	}
+	return mod, f, nil
 }

@@ -99,37 +99,6 @@ func kernelFor(ctx context.Context, t reflect.Type) (*ir.Func, error) {
 }
 
 func compile(ctx context.Context, t reflect.Type) (*ir.Func, error) {
-	m, ok := t.MethodByName("Kernel")
-	if !ok {
-		return nil, fmt.Errorf("%v has no Kernel method", t)
-	}
-	symbol := irsource.Symbol(t)
-	mod, _, err := irsource.Find(ctx, symbol, m.Func.Pointer())
-	if err != nil {
-		return nil, err
-	}
-	// The passes change the module: work on a copy of the one irsource keeps, with this kernel
-	// alone (a generated module holds every kernel of its package).
-	mod, err = ir.Decode(ir.Encode(mod))
-	if err != nil {
-		return nil, fmt.Errorf("geobacter: BUG: IR of %s does not survive encoding: %v", symbol, err)
-	}
-	funcs := mod.Funcs[:0]
-	for _, f := range mod.Funcs {
-		if !f.Kernel || f.Name == symbol {
-			funcs = append(funcs, f)
-		}
-	}
-	mod.Funcs = funcs
-	if err := passes.Run(mod, passes.Options{}); err != nil {
-		return nil, err
-	}
-	f := mod.Func(symbol)
-	if f == nil {
-		return nil, fmt.Errorf("geobacter: BUG: kernel %s is not in its module after the passes", symbol)
-	}
-	if args := f.ArgsType(); args == nil || args.Size() != int64(t.Elem().Size()) {
-		return nil, fmt.Errorf("geobacter: BUG: the IR of %s lays out its arguments differently from Go (%v)", symbol, args)
-	}
-	return f, nil
+	_, f, err := irsource.Kernel(ctx, t, passes.Options{})
+	return f, err
 }
