@@ -48,11 +48,32 @@ func TestOpen(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer dev.Close()
+			if tc.name == "" && cpuUsable(t) {
+				// The native cpu device is preferred over the go device when it is usable.
+				if dev.ID() != "cpu:0" || dev.Info().Type != geobacter.TypeCPU || !dev.Info().Usable {
+					t.Errorf("Open(%q) = %v (%+v), want cpu:0", tc.name, dev, dev.Info())
+				}
+				return
+			}
 			if dev.Kind() != "go" || dev.ID() != "go:0" || dev.Info().Type != geobacter.TypeHost || !dev.Info().Usable {
 				t.Errorf("Open(%q) = %v (%+v)", tc.name, dev, dev.Info())
 			}
 		})
 	}
+}
+
+// cpuUsable reports whether Devices lists a usable cpu device.
+func cpuUsable(t *testing.T) bool {
+	infos, err := geobacter.Devices(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range infos {
+		if in.Kind == "cpu" && in.Usable {
+			return true
+		}
+	}
+	return false
 }
 
 func TestOpenEnvironment(t *testing.T) {

@@ -44,9 +44,6 @@ type DeviceInfo struct {
 	Usable bool
 	Reason string // why it is not usable
 	Fix    string // what to do about it
-	// NotDefault, when set, says why a usable device is not chosen by Open(ctx, ""): it cannot
-	// run every kernel yet. Open it by name.
-	NotDefault string
 }
 
 // ID is the name that opens the device: "kind:index".
@@ -54,7 +51,7 @@ func (i DeviceInfo) ID() string { return i.Kind + ":" + strconv.Itoa(i.Index) }
 
 func publicInfo(in device.Info) DeviceInfo {
 	return DeviceInfo{Kind: in.Kind, Index: in.Index, Name: in.Name, Type: DeviceType(in.Type),
-		Usable: in.Usable, Reason: in.Reason, Fix: in.Fix, NotDefault: in.NotDefault}
+		Usable: in.Usable, Reason: in.Reason, Fix: in.Fix}
 }
 
 // Limits are a device's launch limits.

@@ -146,8 +146,6 @@ func writeDevices(w io.Writer, infos []geobacter.DeviceInfo) error {
 		cells := []string{in.ID(), in.Type.String(), "yes", in.Name}
 		if !in.Usable {
 			cells[2] = "no"
-		} else if in.NotDefault != "" {
-			cells[2] = "yes (by name only: " + in.NotDefault + ")"
 		}
 		if anyUnusable {
 			cells = append(cells, in.Reason, in.Fix)

@@ -44,9 +44,6 @@ type Info struct {
 	Usable bool
 	Reason string // why it is not usable (empty when usable)
 	Fix    string // what to do to make it usable
-	// NotDefault, when set, says why a usable device is not chosen by Open(ctx, ""): it cannot
-	// run every kernel yet. It can still be opened by name.
-	NotDefault string
 }
 
 // Limits are a device's launch limits.
@@ -161,11 +158,11 @@ func Kinds() []string {
 }
 
 // Best returns the usable instance to open by default: the highest Type, then registration order,
-// then index. TypeSoftware and TypeOther are never chosen, nor instances with NotDefault set.
+// then index. TypeSoftware and TypeOther are never chosen.
 func Best(infos []Info) (Info, bool) {
 	var cands []Info
 	for _, in := range infos {
-		if in.Usable && in.Type > TypeSoftware && in.NotDefault == "" {
+		if in.Usable && in.Type > TypeSoftware {
 			cands = append(cands, in)
 		}
 	}

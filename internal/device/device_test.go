@@ -23,7 +23,6 @@ func TestBest(t *testing.T) {
 		{"discrete over integrated", []Info{goDev, igpu, gpu0}, gpu0, true},
 		{"first discrete in order", []Info{gpu0, gpu1}, gpu0, true},
 		{"unusable skipped", []Info{broken, cpu}, cpu, true},
-		{"not default skipped", []Info{goDev, {Kind: "cpu", Type: TypeCPU, Usable: true, NotDefault: "partial"}}, goDev, true},
 		{"none", nil, Info{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,29 +15,4 @@ package devicetest
 //	},
 //
 // The go and interp devices run every case.
-var skip = map[string]map[string]string{
-	"cpu": {
-		// Every case whose kernel calls kernel.Barrier: the LLVM backend refuses it with
-		// llvm.ErrBarriers, so the launch fails with "kernels with barriers are not supported
-		// on the cpu device yet". Fixed by loop fission: splitting the group function at each
-		// barrier into successive work-item loops, with the values live across a barrier kept
-		// per work-item.
-		"shared/reduce-int":          barrierReason,
-		"shared/reduce-float32":      barrierReason,
-		"shared/transpose":           barrierReason,
-		"shared/reverse":             barrierReason,
-		"shared/mixed-types":         barrierReason,
-		"shared/scan":                barrierReason,
-		"shared/mirror-3d":           barrierReason,
-		"shared/zeroed":              barrierReason,
-		"atomic/shared-histogram":    barrierReason,
-		"atomic/float-add":           barrierReason,
-		"generic/group-sum-int32":    barrierReason,
-		"generic/group-sum-float64":  barrierReason,
-		"panic/after-barrier":        barrierReason,
-		"panic/after-barrier-leader": barrierReason,
-	},
-}
-
-// barrierReason is why the cpu device skips the cases with barriers.
-const barrierReason = "kernels with barriers need loop fission, not implemented yet"
+var skip = map[string]map[string]string{}

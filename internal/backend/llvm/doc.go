@@ -74,8 +74,11 @@
 //	13      0, or 1 + the index in Output.Sites of the failure      written by a failure
 //	14, 15  the failure's operands (a bounds check's index and length; a shift's count)
 //	16..18  the global id of the work-item that failed
+//	19      pointer to the worker's work-item frames, Kernel.FrameSize bytes for each work-item
+//	        of a group (the product of words 3..5), aligned to 16; used by kernels with
+//	        barriers only (Kernel.FrameSize > 0), whose group function initialises it
 //
-// The runtime sets words 0..8 and 12 and clears word 13 before a launch, and after it reads
+// The runtime sets words 0..8, 12 and 19 and clears word 13 before a launch, and after it reads
 // 13..18. The work-item function of K is internal:
 //
 //	i1 @"<K>.item"(ptr ctx, i64 lx, i64 ly, i64 lz, i64 gx, i64 gy, i64 gz, ptr args)
@@ -83,5 +86,35 @@
 // with the local ids and the group ids; it returns true when the work-item failed. Every other
 // lowered function takes the same first seven parameters before its own.
 //
-// Kernels with barriers are refused with ErrBarriers until loop fission is implemented.
+// # Barriers on the CPU: loop fission
+//
+// A kernel with barriers (on a target with Fission, as the host) is lowered as a resumable
+// work-item function, with one more parameter, the work-item's frame:
+//
+//	i1 @"<K>.item"(ptr ctx, i64 lx, ..., i64 gz, ptr args, ptr frame)
+//
+// The frame (Kernel.FrameSize bytes, a multiple of 16) holds the work-item's state as an i32 at
+// offset 0 (0: not started; k > 0: stopped at the k-th barrier of the lowering; -1: returned),
+// the memory of its private variables (so an OpLocal is its address in the frame, still zeroed
+// each time it runs), the incoming value of every phi (stored by each predecessor before it
+// branches, loaded at the top of the phi's block: no LLVM phi is emitted), and a slot for every
+// value that may be live across a barrier: conservatively, every value used in another block
+// than its own, or after a barrier in its own (a phi's operand is used at the end of the
+// predecessor, a block's controls at its end). Such a value is stored to its slot once
+// computed and loaded at each use. The function starts with a switch on the state; a barrier
+// stores its number in the state and returns false, and its code goes on at the resume label
+// the switch jumps to; a return stores -1.
+//
+// The group function sets every work-item's state to 0, then runs rounds: each round runs the
+// loop nest over the group's work-items (x innermost, work-item (lx, ly, lz) with the frame at
+// ctx[19] + ((lz*ny + ly)*nx + lx)*FrameSize, n the group's extent within the grid), each until
+// its next barrier or its return, and a further round follows while any work-item stopped at a
+// barrier. So every work-item reaches a barrier before any goes past it, and a group stops at its
+// first failing work-item in the order of ir.Run, round by round. A work-item that returned is
+// left alone by later rounds (its state is -1); a group whose work-items reach different numbers
+// of barriers, undefined on compiled devices, so ends without hanging. A kernel without barriers
+// is lowered as before: no frame, no state, one loop nest.
+//
+// A target without Fission and without a Barrier hook refuses kernels with barriers with
+// ErrBarriers.
 package llvm

@@ -11,9 +11,9 @@ import (
 	"github.com/geobacter-go/geobacter/internal/ir"
 )
 
-// ErrBarriers is the error of Emit for a kernel that has barriers: the host target runs a
-// group's work-items as loops, and a kernel with barriers must first be split at them.
-var ErrBarriers = errors.New("kernels with barriers need loop fission, not implemented yet")
+// ErrBarriers is the error of Emit for a kernel that has barriers on a target with neither a
+// Barrier hook nor Fission (the host target has Fission).
+var ErrBarriers = errors.New("kernels with barriers are not supported on this target")
 
 // Output is a module lowered to LLVM IR text, with what a runtime needs to call it.
 type Output struct {
@@ -31,6 +31,9 @@ type Kernel struct {
 	// block (every shared variable at SharedOffsets[AuxInt of its OpShared]).
 	SharedSize, SharedAlign int64
 	SharedOffsets           map[int64]int64
+	// FrameSize is, for a kernel with barriers lowered by loop fission, the bytes of one
+	// work-item's frame (a multiple of 16); 0 for a kernel without barriers.
+	FrameSize int64
 }
 
 // SiteKind is what fails at a Site.
@@ -115,7 +118,7 @@ func Emit(m *ir.Module, t *Target) (string, error) {
 // EmitModule lowers every function of m to an LLVM module for target t: each kernel to its
 // work-item function and the target's entry points, every other function to an internal
 // function. It fails with an error wrapping ErrBarriers for a kernel with barriers when the
-// target has no barrier lowering, and with an error for IR it cannot lower.
+// target has neither a barrier lowering nor Fission, and with an error for IR it cannot lower.
 func EmitModule(m *ir.Module, t *Target) (out *Output, err error) {
 	e := &emitter{t: t, m: m, layouts: map[*ir.Struct]*layout{}, declared: map[string]bool{},
 		mb: &ModuleBuilder{decls: map[string]bool{}}, out: &Output{}}
@@ -134,7 +137,7 @@ func EmitModule(m *ir.Module, t *Target) (out *Output, err error) {
 	syms := map[string]bool{}
 	for _, f := range m.Funcs {
 		if f.Kernel {
-			if t.Barrier == nil && hasBarrier(f, map[*ir.Func]bool{}) {
+			if t.Barrier == nil && !t.Fission && hasBarrier(f, map[*ir.Func]bool{}) {
 				return nil, fmt.Errorf("%s: %w", f.Name, ErrBarriers)
 			}
 			sym := symbolName(f.Name)
@@ -288,6 +291,15 @@ type fn struct {
 	end     map[*ir.Block]string // the LLVM block each IR block's terminator is in
 	phis    []*ir.Value
 	cur     *ir.Block // the block being lowered
+
+	// Loop fission (a kernel with barriers on a Target.Fission target): the frame offsets of
+	// the values kept across barriers, of the phis' incoming values and of the private
+	// variables, and the number of resume points so far.
+	fission bool
+	spill   map[*ir.Value]int64
+	phiin   map[*ir.Value]int64
+	local   map[*ir.Value]int64
+	nresume int
 }
 
 // function lowers f: a kernel to its work-item function, anything else to an internal function.
@@ -308,6 +320,14 @@ func (e *emitter) function(f *ir.Func, k *Kernel) {
 			attr = " noalias"
 		}
 		params = append(params, e.valType(p.Type)+attr+" "+b.names[p])
+	}
+	if e.t.Fission && hasBarrier(f, map[*ir.Func]bool{}) {
+		if !f.Kernel {
+			e.fail("%s: a barrier in a function that is not a kernel (the passes inline every call)", f.Name)
+		}
+		b.fission = true
+		b.planFission()
+		params = append(params, "ptr noalias %frame")
 	}
 	ret := "i1"
 	linkage := "internal"
@@ -335,7 +355,11 @@ func (e *emitter) function(f *ir.Func, k *Kernel) {
 	fmt.Fprintf(&s, "define %s %s %s(%s) %s {\n", linkage, ret, e.itemName(f), strings.Join(params, ", "), attrs)
 	s.WriteString("entry:\n")
 	s.WriteString(b.allocas.String())
-	fmt.Fprintf(&s, "  br label %%b%d\n", f.Blocks[0].ID)
+	if b.fission {
+		s.WriteString(b.fissionEntry(f.Blocks[0].ID))
+	} else {
+		fmt.Fprintf(&s, "  br label %%b%d\n", f.Blocks[0].ID)
+	}
 	s.WriteString(text)
 	s.WriteString("}\n")
 	e.mb.Define(s.String())
@@ -352,6 +376,12 @@ func (b *fn) block(blk *ir.Block) {
 	b.end[blk] = "b" + strconv.Itoa(blk.ID)
 	for _, v := range blk.Instrs {
 		b.instr(v)
+		if off, ok := b.spill[v]; ok {
+			b.storeSlot(v.Type, b.names[v], off)
+		}
+	}
+	if b.fission {
+		b.phiStores(blk)
 	}
 	switch blk.Kind {
 	case ir.BlockJump:
@@ -361,6 +391,9 @@ func (b *fn) block(blk *ir.Block) {
 	case ir.BlockReturn:
 		switch {
 		case b.f.Kernel:
+			if b.fission {
+				b.setState(stateDone)
+			}
 			b.Line("ret i1 false")
 		case len(blk.Controls) == 0:
 			b.Line("ret void")
@@ -418,6 +451,9 @@ func (b *fn) op(v *ir.Value) string {
 		return constant(v.Type.(*ir.Basic), v.AuxInt)
 	case ir.OpZero:
 		return b.zero(v.Type)
+	}
+	if off, ok := b.spill[v]; ok {
+		return b.loadSlot(v.Type, off, "")
 	}
 	if n, ok := b.names[v]; ok {
 		return n

@@ -91,6 +91,10 @@ func (b *fn) instr(v *ir.Value) {
 	case ir.OpParam, ir.OpConst, ir.OpZero:
 		// Params are named in the signature, constants are literals.
 	case ir.OpPhi:
+		if b.fission {
+			b.loadSlot(v.Type, b.phiin[v], d)
+			break
+		}
 		b.phis = append(b.phis, v)
 		b.Line("%s = phi %s \x00phi%d\x00", d, e.valType(v.Type), v.ID)
 	case ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpDiv, ir.OpRem, ir.OpAnd, ir.OpOr, ir.OpXor, ir.OpAndNot,
@@ -113,8 +117,13 @@ func (b *fn) instr(v *ir.Value) {
 		b.convert(v)
 	case ir.OpLocal:
 		elem := v.Type.(*ir.Pointer).Elem
-		p := b.alloca(e.memType(elem), elem.Align())
-		b.set(v, p)
+		var p string
+		if b.fission {
+			p = d // its address in the frame, computed in the entry block
+		} else {
+			p = b.alloca(e.memType(elem), elem.Align())
+			b.set(v, p)
+		}
 		b.memset(ir.Private, p, elem.Size(), elem.Align())
 	case ir.OpShared:
 		if b.kernel == nil {
@@ -595,6 +604,10 @@ func (b *fn) intrinsic(v *ir.Value) {
 		b.Line("%s = select i1 %s, i64 %s, i64 %s", d, is0, r[0], s)
 		return
 	case in == ir.Barrier:
+		if b.fission {
+			b.suspend()
+			return
+		}
 		if e.t.Barrier == nil {
 			e.fail("%s: %w", b.f.Name, ErrBarriers)
 		}

@@ -43,6 +43,10 @@ type Target struct {
 	// Barrier lowers a work-group barrier; nil when the target does not support barriers yet
 	// (Emit then fails with ErrBarriers for a kernel that has one).
 	Barrier func(b *Builder)
+	// Fission says that the target runs a group's work-items in turn, so that a kernel with
+	// barriers is lowered by loop fission: as a resumable work-item function with a frame per
+	// work-item (Kernel.FrameSize), which the Entry hook runs in rounds. Barrier is then unused.
+	Fission bool
 	// MathFunc is the name of the external function that computes the math intrinsic in (one
 	// without an LLVM intrinsic of the same semantics: exp, log, sin, ..., math.Mod) on f64;
 	// f32 operands are widened and the result rounded, as ir.EvalIntrinsic defines it.
@@ -63,9 +67,10 @@ const (
 	ctxX          = 14 // i64: the failure's first operand
 	ctxY          = 15 // i64: the failure's second operand
 	ctxItem       = 16 // [3]i64: the global id of the work-item that failed
+	ctxFrames     = 19 // ptr: the worker's work-item frames, Kernel.FrameSize × group size bytes
 
 	// CtxSize is the size in bytes of the CPU launch context.
-	CtxSize = 19 * 8
+	CtxSize = 20 * 8
 )
 
 // X86_64 is the x86-64 Linux host: the `cpu` device's target.
@@ -85,6 +90,7 @@ var X86_64 = &Target{
 		return s
 	},
 	Fail:     cpuFail,
+	Fission:  true,
 	MathFunc: func(in ir.Intrinsic) string { return "geobacter_" + in.String() },
 	Entry:    cpuEntry,
 }
@@ -170,29 +176,11 @@ func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
 	w("  %%emptyx = icmp eq i64 %%nx, 0")
 	w("  %%empty0 = or i1 %%emptyz, %%emptyy")
 	w("  %%empty = or i1 %%empty0, %%emptyx")
-	w("  br i1 %%empty, label %%done, label %%loopz")
-	w("loopz:")
-	w("  %%lz = phi i64 [ 0, %%entry ], [ %%lz1, %%latchz ]")
-	w("  br label %%loopy")
-	w("loopy:")
-	w("  %%ly = phi i64 [ 0, %%loopz ], [ %%ly1, %%latchy ]")
-	w("  br label %%loopx")
-	w("loopx:")
-	w("  %%lx = phi i64 [ 0, %%loopy ], [ %%lx1, %%latchx ]")
-	w("  %%failed = call i1 %s(ptr %%ctx, i64 %%lx, i64 %%ly, i64 %%lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args)", item)
-	w("  br i1 %%failed, label %%done, label %%latchx, !prof !1")
-	w("latchx:")
-	w("  %%lx1 = add nuw nsw i64 %%lx, 1")
-	w("  %%morex = icmp ult i64 %%lx1, %%nx")
-	w("  br i1 %%morex, label %%loopx, label %%latchy")
-	w("latchy:")
-	w("  %%ly1 = add nuw nsw i64 %%ly, 1")
-	w("  %%morey = icmp ult i64 %%ly1, %%ny")
-	w("  br i1 %%morey, label %%loopy, label %%latchz")
-	w("latchz:")
-	w("  %%lz1 = add nuw nsw i64 %%lz, 1")
-	w("  %%morez = icmp ult i64 %%lz1, %%nz")
-	w("  br i1 %%morez, label %%loopz, label %%done")
+	if k.FrameSize > 0 {
+		cpuFissionLoops(w, k, item)
+	} else {
+		cpuLoops(w, item)
+	}
 	w("done:")
 	w("  ret void")
 	w("}")
@@ -235,4 +223,95 @@ func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
 	w("  ret void")
 	w("}")
 	mb.Define(s.String())
+}
+
+// cpuLoops runs the work-items of a group without barriers: one loop nest, x innermost.
+func cpuLoops(w func(string, ...any), item string) {
+	w("  br i1 %%empty, label %%done, label %%loopz")
+	w("loopz:")
+	w("  %%lz = phi i64 [ 0, %%entry ], [ %%lz1, %%latchz ]")
+	w("  br label %%loopy")
+	w("loopy:")
+	w("  %%ly = phi i64 [ 0, %%loopz ], [ %%ly1, %%latchy ]")
+	w("  br label %%loopx")
+	w("loopx:")
+	w("  %%lx = phi i64 [ 0, %%loopy ], [ %%lx1, %%latchx ]")
+	w("  %%failed = call i1 %s(ptr %%ctx, i64 %%lx, i64 %%ly, i64 %%lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args)", item)
+	w("  br i1 %%failed, label %%done, label %%latchx, !prof !1")
+	w("latchx:")
+	w("  %%lx1 = add nuw nsw i64 %%lx, 1")
+	w("  %%morex = icmp ult i64 %%lx1, %%nx")
+	w("  br i1 %%morex, label %%loopx, label %%latchy")
+	w("latchy:")
+	w("  %%ly1 = add nuw nsw i64 %%ly, 1")
+	w("  %%morey = icmp ult i64 %%ly1, %%ny")
+	w("  br i1 %%morey, label %%loopy, label %%latchz")
+	w("latchz:")
+	w("  %%lz1 = add nuw nsw i64 %%lz, 1")
+	w("  %%morez = icmp ult i64 %%lz1, %%nz")
+	w("  br i1 %%morez, label %%loopz, label %%done")
+}
+
+// cpuFissionLoops runs the work-items of a group of a kernel with barriers (loop fission): every
+// work-item's frame starts in state 0, then the loop nest runs each work-item until its next
+// barrier or its return, again and again while any stopped at a barrier. Work-item i (linear,
+// x fastest) has the frame at ctx[19] + i*FrameSize.
+func cpuFissionLoops(w func(string, ...any), k *Kernel, item string) {
+	w("  %%frp = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxFrames)
+	w("  %%frames = load ptr, ptr %%frp, align 8, !invariant.load !0")
+	w("  %%blocked = alloca i1, align 1")
+	w("  br i1 %%empty, label %%done, label %%init")
+	w("init:")
+	w("  %%nxy = mul nuw nsw i64 %%nx, %%ny")
+	w("  %%n = mul nuw nsw i64 %%nxy, %%nz")
+	w("  br label %%initloop")
+	w("initloop:")
+	w("  %%i = phi i64 [ 0, %%init ], [ %%i1, %%initloop ]")
+	w("  %%ioff = mul nuw nsw i64 %%i, %d", k.FrameSize)
+	w("  %%ifr = getelementptr inbounds i8, ptr %%frames, i64 %%ioff")
+	w("  store i32 0, ptr %%ifr, align 16")
+	w("  %%i1 = add nuw nsw i64 %%i, 1")
+	w("  %%morei = icmp ult i64 %%i1, %%n")
+	w("  br i1 %%morei, label %%initloop, label %%round")
+	w("round:")
+	w("  store i1 false, ptr %%blocked, align 1")
+	w("  br label %%loopz")
+	w("loopz:")
+	w("  %%lz = phi i64 [ 0, %%round ], [ %%lz1, %%latchz ]")
+	w("  br label %%loopy")
+	w("loopy:")
+	w("  %%ly = phi i64 [ 0, %%loopz ], [ %%ly1, %%latchy ]")
+	w("  %%rowz = mul nuw nsw i64 %%lz, %%ny")
+	w("  %%row = add nuw nsw i64 %%rowz, %%ly")
+	w("  %%rowi = mul nuw nsw i64 %%row, %%nx")
+	w("  br label %%loopx")
+	w("loopx:")
+	w("  %%lx = phi i64 [ 0, %%loopy ], [ %%lx1, %%latchx ]")
+	w("  %%li = add nuw nsw i64 %%rowi, %%lx")
+	w("  %%foff = mul nuw nsw i64 %%li, %d", k.FrameSize)
+	w("  %%fr = getelementptr inbounds i8, ptr %%frames, i64 %%foff")
+	w("  %%failed = call i1 %s(ptr %%ctx, i64 %%lx, i64 %%ly, i64 %%lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args, ptr %%fr)", item)
+	w("  br i1 %%failed, label %%done, label %%stopped, !prof !1")
+	w("stopped:")
+	w("  %%st = load i32, ptr %%fr, align 16")
+	w("  %%atbarrier = icmp ne i32 %%st, %d", stateDone)
+	w("  %%wasblocked = load i1, ptr %%blocked, align 1")
+	w("  %%isblocked = or i1 %%wasblocked, %%atbarrier")
+	w("  store i1 %%isblocked, ptr %%blocked, align 1")
+	w("  br label %%latchx")
+	w("latchx:")
+	w("  %%lx1 = add nuw nsw i64 %%lx, 1")
+	w("  %%morex = icmp ult i64 %%lx1, %%nx")
+	w("  br i1 %%morex, label %%loopx, label %%latchy")
+	w("latchy:")
+	w("  %%ly1 = add nuw nsw i64 %%ly, 1")
+	w("  %%morey = icmp ult i64 %%ly1, %%ny")
+	w("  br i1 %%morey, label %%loopy, label %%latchz")
+	w("latchz:")
+	w("  %%lz1 = add nuw nsw i64 %%lz, 1")
+	w("  %%morez = icmp ult i64 %%lz1, %%nz")
+	w("  br i1 %%morez, label %%loopz, label %%next")
+	w("next:")
+	w("  %%again = load i1, ptr %%blocked, align 1")
+	w("  br i1 %%again, label %%round, label %%done")
 }

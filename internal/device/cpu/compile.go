@@ -2,7 +2,6 @@ package cpu
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,9 +30,6 @@ func compile(ctx context.Context, t reflect.Type) (*program, error) {
 	symbol := f.Name
 
 	out, err := llvm.EmitModule(mod, llvm.X86_64)
-	if errors.Is(err, llvm.ErrBarriers) {
-		return nil, fmt.Errorf("%s: %w", symbol, ErrBarriers)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +71,7 @@ func compile(ctx context.Context, t reflect.Type) (*program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", symbol, err)
 	}
-	return &program{run: run, sharedSize: k.SharedSize, sharedAlign: k.SharedAlign, sites: out.Sites, keep: lib}, nil
+	return &program{run: run, sharedSize: k.SharedSize, sharedAlign: k.SharedAlign, frameSize: k.FrameSize, sites: out.Sites, keep: lib}, nil
 }
 
 // libmFuncs maps the backend's math intrinsics to the C library's names where they differ.

@@ -18,15 +18,15 @@
 // module as calls of the C library's functions of the same name (math.Mod is fmod), and the
 // shared object is linked against libm.
 //
-// This is a first step: kernels with barriers are refused (they need loop fission), there is no
-// on-disk cache, and the compiled shared objects are written into a temporary directory made
-// once per process and left there (deleting a loaded object could let a later one reuse its
-// inode, which dlopen would take for the same library).
+// Kernels with barriers run by loop fission (see internal/backend/llvm): each worker also has a
+// frame per work-item of a group, which the launch context points to. There is no on-disk
+// cache, and the compiled shared objects are written into a temporary directory made once per
+// process and left there (deleting a loaded object could let a later one reuse its inode, which
+// dlopen would take for the same library).
 package cpu
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -43,10 +43,6 @@ const Kind = "cpu"
 
 // fix is what to do when the toolchain is missing.
 const fix = "apt-get install llvm-19 lld-19"
-
-// ErrBarriers is the error of a launch of a kernel with barriers, which this device cannot run
-// yet.
-var ErrBarriers = errors.New("kernels with barriers are not supported on the cpu device yet (loop fission)")
 
 var limits = device.PortableLimits
 
@@ -89,9 +85,6 @@ func info(ctx context.Context) device.Info {
 	}
 	in.Usable = true
 	in.Name = fmt.Sprintf("host CPU %s (LLVM %d)", t.CPU, tc.Major())
-	// Until kernels with barriers compile (loop fission), the go device, which runs every
-	// kernel, stays the default; open "cpu" by name.
-	in.NotDefault = "kernels with barriers are not supported yet"
 	return in
 }
 
@@ -155,6 +148,7 @@ func programFor(ctx context.Context, t reflect.Type) (*program, error) {
 type program struct {
 	run                     uintptr // <sym>_run
 	sharedSize, sharedAlign int64
+	frameSize               int64 // bytes of a work-item's frame (kernels with barriers), or 0
 	sites                   []llvm.Site
 	keep                    any // what keeps the loaded code alive (the library handle)
 }
@@ -224,6 +218,13 @@ func (p *program) runRange(ctx context.Context, l *device.Launch, groups [3]int6
 		shared = make([]uint64, (p.sharedSize+align+7)/8)
 		c[12] = alignUp(uint64(uintptr(unsafe.Pointer(&shared[0]))), uint64(align))
 	}
+	var frames []uint64
+	if p.frameSize > 0 {
+		// One frame per work-item of a group, aligned to 16 (see the CPU kernel ABI).
+		n := p.frameSize * int64(l.Local[0]) * int64(l.Local[1]) * int64(l.Local[2])
+		frames = make([]uint64, (n+16+7)/8)
+		c[19] = alignUp(uint64(uintptr(unsafe.Pointer(&frames[0]))), 16)
+	}
 	step := max((end-first+chunksPerWorker-1)/chunksPerWorker, 1)
 	for lo := first; lo < end; lo += step {
 		if err := ctx.Err(); err != nil {
@@ -237,10 +238,12 @@ func (p *program) runRange(ctx context.Context, l *device.Launch, groups [3]int6
 				f.item[d] = int(int64(c[16+d]))
 			}
 			runtime.KeepAlive(shared)
+			runtime.KeepAlive(frames)
 			return f, nil
 		}
 	}
 	runtime.KeepAlive(shared)
+	runtime.KeepAlive(frames)
 	return failure{}, nil
 }
 

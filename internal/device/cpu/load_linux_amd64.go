@@ -7,6 +7,8 @@ import (
 	"unsafe"
 
 	"github.com/ebitengine/purego"
+
+	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 )
 
 // loaderUsable reports why shared objects cannot be loaded in this process; nil: they can.
@@ -27,7 +29,7 @@ func load(path, sym string) (lib uintptr, fn uintptr, err error) {
 }
 
 // call runs void fn(void *args, uint64_t *ctx, int64 first, int64 end).
-func call(fn uintptr, args unsafe.Pointer, ctx *[19]uint64, first, end int64) {
+func call(fn uintptr, args unsafe.Pointer, ctx *[llvm.CtxSize / 8]uint64, first, end int64) {
 	purego.SyscallN(fn, uintptr(args), uintptr(unsafe.Pointer(ctx)), uintptr(first), uintptr(end))
 	runtime.KeepAlive(args)
 	runtime.KeepAlive(ctx)

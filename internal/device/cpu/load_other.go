@@ -6,6 +6,8 @@ import (
 	"errors"
 	"runtime"
 	"unsafe"
+
+	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 )
 
 // loaderUsable reports why shared objects cannot be loaded in this process: the cpu device loads
@@ -16,6 +18,6 @@ func loaderUsable() error {
 
 func load(path, sym string) (lib uintptr, fn uintptr, err error) { return 0, 0, loaderUsable() }
 
-func call(fn uintptr, args unsafe.Pointer, ctx *[19]uint64, first, end int64) {
+func call(fn uintptr, args unsafe.Pointer, ctx *[llvm.CtxSize / 8]uint64, first, end int64) {
 	panic("geobacter: BUG: cpu device call on an unsupported platform")
 }

@@ -1,0 +1,183 @@
+package llvm
+
+import (
+	"fmt"
+
+	"github.com/geobacter-go/geobacter/internal/ir"
+)
+
+// Loop fission on targets that run a group's work-items in turn (Target.Fission): a kernel
+// with barriers is lowered as a resumable work-item function. Each work-item has a frame
+// (Kernel.FrameSize bytes) that holds its resume state, the memory of its private variables,
+// every value that may be live across a barrier (a value used in another block than its own,
+// or after a barrier in its own) and the incoming values of every phi. A barrier stores the
+// number of the point after it in the state and returns; the function starts with a switch on
+// the state. See the package doc.
+
+// Frame state values: 0 is the start, k > 0 resumes after the k-th barrier.
+const stateDone = -1 // the work-item returned
+
+// planFission lays out the frame of kernel f, lowered with barriers as a resumable function.
+func (b *fn) planFission() {
+	f := b.f
+	b.spill = map[*ir.Value]int64{}
+	b.phiin = map[*ir.Value]int64{}
+	b.local = map[*ir.Value]int64{}
+	off := int64(8) // the state, an i32
+	slot := func(v *ir.Value, t ir.Type) int64 {
+		if _, ok := t.(*ir.Tuple); ok {
+			b.e.fail("%s: v%d: a tuple live across a barrier", f.Name, v.ID)
+		}
+		a := max(t.Align(), 1)
+		off = (off + a - 1) / a * a
+		o := off
+		off += max(t.Size(), 1)
+		return o
+	}
+	pos := map[*ir.Value]int{}
+	barriers := map[*ir.Block][]int{}
+	for _, blk := range f.Blocks {
+		for i, v := range blk.Instrs {
+			pos[v] = i
+			switch {
+			case v.Op == ir.OpLocal:
+				b.local[v] = slot(v, v.Type.(*ir.Pointer).Elem)
+			case v.Op == ir.OpPhi:
+				b.phiin[v] = slot(v, v.Type)
+			case v.Op == ir.OpIntrinsic && v.Intrinsic() == ir.Barrier:
+				barriers[blk] = append(barriers[blk], i)
+			}
+		}
+	}
+	var need []*ir.Value
+	needed := map[*ir.Value]bool{}
+	use := func(a *ir.Value, blk *ir.Block, at int) {
+		switch a.Op {
+		case ir.OpParam, ir.OpConst, ir.OpZero, ir.OpLocal:
+			return
+		}
+		if needed[a] {
+			return
+		}
+		cross := a.Block != blk
+		if !cross {
+			for _, i := range barriers[blk] {
+				if i > pos[a] && i < at {
+					cross = true
+				}
+			}
+		}
+		if cross {
+			needed[a] = true
+			need = append(need, a)
+		}
+	}
+	for _, blk := range f.Blocks {
+		for i, v := range blk.Instrs {
+			for j, a := range v.Args {
+				if v.Op == ir.OpPhi {
+					p := blk.Preds[j]
+					use(a, p, len(p.Instrs))
+				} else {
+					use(a, blk, i)
+				}
+			}
+		}
+		for _, c := range blk.Controls {
+			use(c, blk, len(blk.Instrs))
+		}
+	}
+	for _, v := range need {
+		b.spill[v] = slot(v, v.Type)
+	}
+	b.kernel.FrameSize = (off + 15) / 16 * 16
+}
+
+// framePtr returns a pointer to offset off of the work-item's frame.
+func (b *fn) framePtr(off int64) string {
+	p := b.Tmp()
+	b.Line("%s = getelementptr inbounds i8, ptr %%frame, i64 %d", p, off)
+	return p
+}
+
+// storeSlot stores the operand x of type t into the frame at off.
+func (b *fn) storeSlot(t ir.Type, x string, off int64) {
+	x = b.toMem(t, x)
+	p := b.framePtr(off)
+	b.Line("store %s %s, ptr %s, align %d", b.e.memType(t), x, p, max(t.Align(), 1))
+}
+
+// loadSlot loads a value of type t from the frame at off into the name d (a new one if empty)
+// and returns it.
+func (b *fn) loadSlot(t ir.Type, off int64, d string) string {
+	if d == "" {
+		d = b.Tmp()
+	}
+	p := b.framePtr(off)
+	if ir.IsBasic(t, ir.Bool) {
+		x := b.Tmp()
+		b.Line("%s = load i8, ptr %s, align 1", x, p)
+		b.Line("%s = trunc i8 %s to i1", d, x)
+		return d
+	}
+	b.Line("%s = load %s, ptr %s, align %d", d, b.e.memType(t), p, max(t.Align(), 1))
+	return d
+}
+
+// setState stores the resume state s in the frame.
+func (b *fn) setState(s int) {
+	b.Line("store i32 %d, ptr %%frame, align 4", s)
+}
+
+// suspend lowers a barrier: the work-item stops here and resumes after it.
+func (b *fn) suspend() {
+	b.nresume++
+	b.setState(b.nresume)
+	b.Line("ret i1 false")
+	l := fmt.Sprintf("resume%d", b.nresume)
+	b.label(l)
+	b.setEnd(l)
+}
+
+// phiStores stores, at the end of blk, the incoming values of the phis of its successors.
+func (b *fn) phiStores(blk *ir.Block) {
+	seen := map[*ir.Block]bool{}
+	for _, s := range blk.Succs {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		j := -1
+		for i, p := range s.Preds {
+			if p == blk {
+				j = i
+				break
+			}
+		}
+		for _, v := range s.Instrs {
+			if v.Op == ir.OpPhi {
+				b.storeSlot(v.Type, b.op(v.Args[j]), b.phiin[v])
+			}
+		}
+	}
+}
+
+// fissionEntry is the start of a resumable work-item function: the addresses of its private
+// variables in the frame, and the dispatch on the resume state.
+func (b *fn) fissionEntry(first int) string {
+	s := ""
+	for _, blk := range b.f.Blocks {
+		for _, v := range blk.Instrs {
+			if v.Op == ir.OpLocal {
+				s += fmt.Sprintf("  %s = getelementptr inbounds i8, ptr %%frame, i64 %d\n", b.names[v], b.local[v])
+			}
+		}
+	}
+	s += "  %state = load i32, ptr %frame, align 4\n"
+	s += fmt.Sprintf("  switch i32 %%state, label %%b%d [ i32 %d, label %%finished", first, stateDone)
+	for k := 1; k <= b.nresume; k++ {
+		s += fmt.Sprintf(" i32 %d, label %%resume%d", k, k)
+	}
+	s += " ]\nfinished:\n  ret i1 false\n"
+	return s
+}
