@@ -53,3 +53,78 @@ func BenchmarkSaxpy(b *testing.B) {
 		})
 	}
 }
+
+// Reduce sums In into Out[0]: a shared-memory tree with a barrier per level in groups of 256,
+// then one atomic add per group.
+type Reduce struct {
+	In, Out []float32
+}
+
+// Kernel reduces one element.
+func (k *Reduce) Kernel(it kernel.Item) {
+	s := kernel.Shared[[256]float32](it)
+	l := it.LocalID(0)
+	s[l] = k.In[it.GlobalID(0)]
+	it.Barrier()
+	for h := 128; h > 0; h /= 2 {
+		if l < h {
+			s[l] += s[l+h]
+		}
+		it.Barrier()
+	}
+	if l == 0 {
+		kernel.AtomicAddFloat32(&k.Out[0], s[0])
+	}
+}
+
+// Empty does nothing: the cost of a launch.
+type Empty struct{}
+
+// Kernel does nothing.
+func (*Empty) Kernel(kernel.Item) {}
+
+// BenchmarkBarrier compares the go and cpu devices on a kernel with barriers: a 2^20-element
+// tree reduction, 9 barriers per group of 256.
+func BenchmarkBarrier(b *testing.B) {
+	const n = 1 << 20
+	k := &Reduce{In: make([]float32, n), Out: make([]float32, 1)}
+	for _, name := range []string{"go", "cpu"} {
+		b.Run("device="+name, func(b *testing.B) {
+			dev := devicetest.Open(b, name)
+			if dev == nil {
+				return
+			}
+			g := geobacter.Grid1(n).WithGroup(256)
+			if err := geobacter.Launch(context.Background(), dev, g, k); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(4 * n)
+			for b.Loop() {
+				if err := geobacter.Launch(context.Background(), dev, g, k); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEmptyLaunch is the cost of launching a one-work-item kernel, compiled already.
+func BenchmarkEmptyLaunch(b *testing.B) {
+	for _, name := range []string{"go", "cpu"} {
+		b.Run("device="+name, func(b *testing.B) {
+			dev := devicetest.Open(b, name)
+			if dev == nil {
+				return
+			}
+			k, g := &Empty{}, geobacter.Grid1(1)
+			if err := geobacter.Launch(context.Background(), dev, g, k); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := geobacter.Launch(context.Background(), dev, g, k); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
