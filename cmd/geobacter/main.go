@@ -17,6 +17,8 @@
 //	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a stage of the
 //	          pipeline: the optimised IR, the LLVM IR the backend emits, or the LLVM IR after
 //	          opt -O3 for this machine's CPU followed by its assembly
+//	cache     dir|ls|clean: print the directory of the on-disk cache of compiled kernels,
+//	          list its entries (key, size, age), or remove them
 //	version   print the version of Geobacter, the Go version it was built with, the
 //	          platform, and the device kinds compiled in
 //	help      print this help (also -h and --help)
@@ -54,6 +56,7 @@ The commands are:
 	gen       [-check] [packages]: write (or check) geobacter_ir.go, the IR of the kernels
 	vet       [packages]: report every violation of the kernel contract, with its position
 	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
+	cache     dir|ls|clean: print the kernel cache's directory, list its entries, or empty it
 	version   print the versions of Geobacter and Go, the platform and the device kinds
 	help      print this help
 
@@ -61,7 +64,10 @@ Packages are named as for the go command; the default is ".".
 
 Environment:
 
-	GEOBACTER_DEVICE   the device geobacter.Open(ctx, "") opens, such as "go" or "go:0"
+	GEOBACTER_DEVICE     the device geobacter.Open(ctx, "") opens, such as "go" or "go:0"
+	GEOBACTER_CACHE      the directory of the kernel cache ("off" disables it); the default
+	                     is geobacter in the user's cache directory
+	GEOBACTER_CACHE_MAX  the cache's size cap in bytes (default 1 GiB)
 `
 
 func main() {
@@ -86,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return vetCmd(rest, stdout, stderr)
 	case "ir":
 		return irCmd(rest, stdout, stderr)
+	case "cache":
+		return cacheCmd(rest, stdout, stderr)
 	case "devices", "version":
 		if len(rest) > 0 {
 			fmt.Fprintf(stderr, "geobacter %s: unexpected arguments: %s\n\n%s", cmd, strings.Join(rest, " "), usage)

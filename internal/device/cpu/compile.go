@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
+	"github.com/geobacter-go/geobacter/internal/cache"
 	"github.com/geobacter-go/geobacter/internal/irsource"
 	"github.com/geobacter-go/geobacter/internal/passes"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
@@ -51,19 +52,11 @@ func compile(ctx context.Context, t reflect.Type) (*program, error) {
 		}
 		linkFlags = append(linkFlags, libm)
 	}
-	opt, err := tc.Optimize(ctx, []byte(text), target, toolchain.OptimizeOptions{Level: "O3"})
+	so, err := build(ctx, tc, target, text, linkFlags)
 	if err != nil {
 		return nil, fmt.Errorf("compiling %s: %w", symbol, err)
 	}
-	obj, err := tc.Compile(ctx, opt.Output, target, toolchain.Object)
-	if err != nil {
-		return nil, fmt.Errorf("compiling %s: %w", symbol, err)
-	}
-	so, err := tc.LinkShared(ctx, obj.Output, linkFlags...)
-	if err != nil {
-		return nil, fmt.Errorf("linking %s: %w", symbol, err)
-	}
-	path, err := writeObject(k.Symbol, so.Output)
+	path, err := writeObject(k.Symbol, so)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +65,52 @@ func compile(ctx context.Context, t reflect.Type) (*program, error) {
 		return nil, fmt.Errorf("loading %s: %w", symbol, err)
 	}
 	return &program{run: run, sharedSize: k.SharedSize, sharedAlign: k.SharedAlign, frameSize: k.FrameSize, sites: out.Sites, keep: lib}, nil
+}
+
+// toolchainRuns counts the shared objects built by running the toolchain (not taken from the disk
+// cache), for tests.
+var toolchainRuns atomic.Int64
+
+// pipeline names how build turns LLVM IR into a shared object; change it when that changes
+// without the toolchain's or Geobacter's version changing, so that old cache entries are not used.
+const pipeline = "opt -O3; llc obj; ld.lld -shared"
+
+// build returns the shared object of the LLVM IR text for target, linked with linkFlags: from the
+// disk cache (internal/cache) when it holds it, else by running opt, llc and ld.lld and storing
+// the result. A cache that cannot be opened or written is skipped: the build does not fail for it.
+func build(ctx context.Context, tc *toolchain.Toolchain, target toolchain.Target, text string, linkFlags []string) ([]byte, error) {
+	dc, _ := cache.Open() // nil, a disabled cache, when off or unusable
+	var key string
+	if dc != nil {
+		k := cache.NewKey(Kind)
+		k.Add("llvm", text)
+		k.Add("target", target.String())
+		k.Add("toolchain", tc.String())
+		k.Add("compiler", cache.CompilerID())
+		k.Add("pipeline", pipeline)
+		k.Add("link", strings.Join(linkFlags, "\x00"))
+		key = k.Sum()
+		if so, ok := dc.Get(key); ok {
+			return so, nil
+		}
+	}
+	toolchainRuns.Add(1)
+	opt, err := tc.Optimize(ctx, []byte(text), target, toolchain.OptimizeOptions{Level: "O3"})
+	if err != nil {
+		return nil, err
+	}
+	obj, err := tc.Compile(ctx, opt.Output, target, toolchain.Object)
+	if err != nil {
+		return nil, err
+	}
+	so, err := tc.LinkShared(ctx, obj.Output, linkFlags...)
+	if err != nil {
+		return nil, err
+	}
+	if dc != nil {
+		dc.Put(key, so.Output) // best effort: a full disk costs the next process a compile
+	}
+	return so.Output, nil
 }
 
 // libmFuncs maps the backend's math intrinsics to the C library's names where they differ.

@@ -19,10 +19,14 @@
 // shared object is linked against libm.
 //
 // Kernels with barriers run by loop fission (see internal/backend/llvm): each worker also has a
-// frame per work-item of a group, which the launch context points to. There is no on-disk
-// cache, and the compiled shared objects are written into a temporary directory made once per
-// process and left there (deleting a loaded object could let a later one reuse its inode, which
-// dlopen would take for the same library).
+// frame per work-item of a group, which the launch context points to.
+//
+// Compiled programs are cached twice. In the process, the map per kernel type: a hit costs no
+// hashing. On a miss there, the disk cache (internal/cache) is consulted before running the
+// toolchain, keyed by the LLVM IR text, the target, the toolchain, Geobacter's own build and the
+// link flags; a miss builds the shared object and stores it. Either way the shared object is
+// written into a temporary directory made once per process and left there (deleting a loaded
+// object could let a later one reuse its inode, which dlopen would take for the same library).
 package cpu
 
 import (
@@ -58,6 +62,27 @@ func (driver) Probe(ctx context.Context) []device.Info {
 
 // host finds the toolchain and the host target, or says why the device is unusable.
 func host(ctx context.Context) (*toolchain.Toolchain, toolchain.Target, error) {
+	// Finding and probing LLVM starts about ten processes: a success is kept for the process (a
+	// failure is not, so that installing LLVM while a program runs is noticed).
+	hostMu.Lock()
+	defer hostMu.Unlock()
+	if hostTC != nil {
+		return hostTC, hostTarget, nil
+	}
+	tc, t, err := findHost(ctx)
+	if err == nil {
+		hostTC, hostTarget = tc, t
+	}
+	return tc, t, err
+}
+
+var (
+	hostMu     sync.Mutex
+	hostTC     *toolchain.Toolchain
+	hostTarget toolchain.Target
+)
+
+func findHost(ctx context.Context) (*toolchain.Toolchain, toolchain.Target, error) {
 	if runtime.GOARCH != "amd64" {
 		return nil, toolchain.Target{}, fmt.Errorf("the cpu device supports amd64 only, not %s", runtime.GOARCH)
 	}
