@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"fmt"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -102,8 +103,7 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 		return l.atomic(op, callee, args, pos)
 	}
 	if callee.Pkg != nil && ioPackages[callee.Pkg.Pkg.Path()] {
-		l.errorf(pos, msgIO, name)
-		l.c.ioLines[l.c.lineOf(pos, l.lastPos)] = true
+		l.explain(pos, fmt.Sprintf(msgIO, name))
 		return l.bad()
 	}
 	if callee.Pkg != nil && callee.Pkg.Pkg.Path() == "unsafe" {

@@ -22,6 +22,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -295,13 +296,12 @@ func (p *Program) kernelMethod(t *types.Named) *ssa.Function {
 // break the kernel contract, it returns every violation as an *Error.
 func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 	c := &compiler{
-		fset:       p.Fset,
-		mod:        &ir.Module{},
-		types:      map[typeKey]ir.Type{},
-		funcs:      map[*ssa.Function]*ir.Func{},
-		ioLines:    map[string]bool{},
-		quietLines: map[string]bool{},
-		making:     map[string]bool{},
+		fset:      p.Fset,
+		mod:       &ir.Module{},
+		types:     map[typeKey]ir.Type{},
+		funcs:     map[*ssa.Function]*ir.Func{},
+		explained: map[string][]string{},
+		making:    map[string]bool{},
 	}
 	for _, k := range kernels {
 		c.lowerFunc(k.Method, true)
@@ -314,7 +314,7 @@ func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 	c.checkSharedCalls()
 	c.checkArgsWrites()
 	if len(c.diags) > 0 {
-		c.dropIOArguments()
+		c.dropExplained()
 		sort.SliceStable(c.diags, func(i, j int) bool {
 			a, b := c.diags[i].Pos, c.diags[j].Pos
 			if a.Filename != b.Filename {
@@ -350,10 +350,9 @@ type compiler struct {
 	queue       []*fn
 	diags       []Diagnostic
 	sharedSlots int
-	ioLines     map[string]bool // lines with a call that does I/O
+	explained   map[string][]string // line → the diagnostics that explain it (see fn.explain)
 	calls       []callSite
 	making      map[string]bool // named struct types being made, to catch recursive types
-	quietLines  map[string]bool // lines whose one diagnostic explains the rest (range over func)
 }
 
 // lineOf is "file:line" of p, or of fallback when p is unknown.
@@ -365,13 +364,12 @@ func (c *compiler) lineOf(p, fallback token.Pos) string {
 	return fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
 }
 
-// dropIOArguments removes the diagnostics of a line that calls an I/O function other than that
-// call's own: passing values to fmt.Println converts them to interfaces, which says nothing new.
-func (c *compiler) dropIOArguments() {
+// dropExplained removes the diagnostics of lines that some diagnostics explain, but those.
+func (c *compiler) dropExplained() {
 	kept := c.diags[:0]
 	for _, d := range c.diags {
-		line := fmt.Sprintf("%s:%d", d.Pos.Filename, d.Pos.Line)
-		if c.ioLines[line] && !strings.Contains(d.Msg, "does I/O") || c.quietLines[line] && d.Msg != msgRangeFunc {
+		msgs, ok := c.explained[fmt.Sprintf("%s:%d", d.Pos.Filename, d.Pos.Line)]
+		if ok && !slices.Contains(msgs, d.Msg) {
 			continue
 		}
 		kept = append(kept, d)

@@ -279,6 +279,15 @@ func (l *fn) add(op ir.Op, t ir.Type, p token.Pos, args ...*ir.Value) *ir.Value 
 	return v
 }
 
+// explain reports msg at p as a diagnostic that explains its line: the others the line gives rise to
+// follow from it (the interface conversions of fmt.Println's arguments, the closures of a range
+// over a function) and are dropped.
+func (l *fn) explain(p token.Pos, msg string) {
+	l.c.errorf(p, l.lastPos, "%s", msg)
+	line := l.c.lineOf(p, l.lastPos)
+	l.c.explained[line] = append(l.c.explained[line], msg)
+}
+
 // bad is the value of an instruction that could not be lowered: a diagnostic was reported, and
 // the module will not be used. Instructions that take it report nothing more.
 func (l *fn) bad() *ir.Value {
@@ -556,9 +565,7 @@ func (l *fn) instr(instr ssa.Instruction) {
 		case isRangeFunc(fn):
 			// The body of a range-over-func loop: one diagnostic, at the range statement, for
 			// everything that lowering it would report.
-			pos := fn.Syntax().Pos()
-			l.errorf(pos, msgRangeFunc)
-			l.c.quietLines[l.c.lineOf(pos, l.lastPos)] = true
+			l.explain(fn.Syntax().Pos(), msgRangeFunc)
 		case len(in.Bindings) > 0:
 			l.errorf(fn.Pos(), msgClosure)
 		default:
