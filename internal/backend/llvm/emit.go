@@ -20,7 +20,7 @@ type Output struct {
 	Text    string
 	Kernels []*Kernel
 	// Sites are the module's failed-check and panic sites: a failure records 1 + its index.
-	Sites []Site
+	Sites []ir.Site
 }
 
 // Kernel is one kernel's entry points and shared memory.
@@ -34,42 +34,6 @@ type Kernel struct {
 	// FrameSize is, for a kernel with barriers lowered by loop fission, the bytes of one
 	// work-item's frame (a multiple of 16); 0 for a kernel without barriers.
 	FrameSize int64
-}
-
-// SiteKind is what fails at a Site.
-type SiteKind uint8
-
-const (
-	SiteBounds SiteKind = iota + 1 // checkbounds: x and y are its operands
-	SiteNil                        // checknil
-	SiteDivide                     // checkdivide
-	SiteShift                      // checkshift: x is the count
-	SitePanic                      // a panic block: Msg
-)
-
-// Site is one place where a work-item can panic.
-type Site struct {
-	Kind   SiteKind
-	Pos    ir.Pos
-	Bounds ir.BoundsKind // SiteBounds
-	Signed bool          // SiteBounds: x came from a signed integer
-	Msg    string        // SitePanic
-}
-
-// Message is the panic message of a failure at s with operands x and y, as Go and ir.Run give
-// it ("runtime error: index out of range [5] with length 3").
-func (s Site) Message(x, y int64) string {
-	switch s.Kind {
-	case SiteBounds:
-		return "runtime error: " + s.Bounds.Message(x, y, s.Signed)
-	case SiteNil:
-		return "runtime error: " + ir.NilMessage
-	case SiteDivide:
-		return "runtime error: " + ir.DivideMessage
-	case SiteShift:
-		return "runtime error: " + ir.ShiftMessage
-	}
-	return s.Msg
 }
 
 // ModuleBuilder collects a module's declarations and definitions; a Target's Entry hook adds to
@@ -275,7 +239,7 @@ func (e *emitter) itemName(f *ir.Func) string {
 	return llvmGlobal(f.Name)
 }
 
-func (e *emitter) addSite(s Site) int {
+func (e *emitter) addSite(s ir.Site) int {
 	e.out.Sites = append(e.out.Sites, s)
 	return len(e.out.Sites) - 1
 }
@@ -410,7 +374,7 @@ func (b *fn) block(blk *ir.Block) {
 			b.Line("ret %s %s", tt, agg)
 		}
 	case ir.BlockPanic:
-		site := b.e.addSite(Site{Kind: SitePanic, Pos: blk.Pos, Msg: blk.Msg})
+		site := b.e.addSite(ir.Site{Kind: ir.SitePanic, Pos: blk.Pos, Msg: blk.Msg})
 		b.e.t.Fail(b.Builder, site, "0", "0")
 		b.failReturn()
 	default:

@@ -132,20 +132,20 @@ func TestSites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := map[SiteKind]int{}
-	var bounds, panics Site
+	count := map[ir.SiteKind]int{}
+	var bounds, panics ir.Site
 	for _, s := range out.Sites {
 		count[s.Kind]++
 		switch s.Kind {
-		case SiteBounds:
+		case ir.SiteBounds:
 			if s.Bounds == ir.BoundsIndex {
 				bounds = s
 			}
-		case SitePanic:
+		case ir.SitePanic:
 			panics = s
 		}
 	}
-	want := map[SiteKind]int{SiteBounds: 2, SiteNil: 1, SiteDivide: 1, SiteShift: 1, SitePanic: 1}
+	want := map[ir.SiteKind]int{ir.SiteBounds: 2, ir.SiteNil: 1, ir.SiteDivide: 1, ir.SiteShift: 1, ir.SitePanic: 1}
 	for k, n := range want {
 		if count[k] != n {
 			t.Errorf("%d sites of kind %d, want %d", count[k], k, n)

@@ -212,16 +212,16 @@ func (b *fn) instr(v *ir.Value) {
 			pred = "uge"
 		}
 		b.Line("%s = icmp %s i64 %s, %s", c, pred, b.op(a[0]), b.op(a[1]))
-		site := e.addSite(Site{Kind: SiteBounds, Pos: v.Pos, Bounds: v.BoundsKind(), Signed: v.AuxInt&ir.BoundsSigned != 0})
+		site := e.addSite(ir.Site{Kind: ir.SiteBounds, Pos: v.Pos, Bounds: v.BoundsKind(), Signed: v.AuxInt&ir.BoundsSigned != 0})
 		b.check(c, site, b.op(a[0]), b.op(a[1]))
 	case ir.OpCheckNil:
 		c := b.Tmp()
 		b.Line("%s = icmp eq %s %s, null", c, e.memType(a[0].Type), b.op(a[0]))
-		b.check(c, e.addSite(Site{Kind: SiteNil, Pos: v.Pos}), "0", "0")
+		b.check(c, e.addSite(ir.Site{Kind: ir.SiteNil, Pos: v.Pos}), "0", "0")
 	case ir.OpCheckDivide:
 		c := b.Tmp()
 		b.Line("%s = icmp eq %s %s, 0", c, e.scalarType(b.basic(a[0])), b.op(a[0]))
-		b.check(c, e.addSite(Site{Kind: SiteDivide, Pos: v.Pos}), "0", "0")
+		b.check(c, e.addSite(ir.Site{Kind: ir.SiteDivide, Pos: v.Pos}), "0", "0")
 	case ir.OpCheckShift:
 		t := b.basic(a[0])
 		if !t.IsSigned() {
@@ -229,7 +229,7 @@ func (b *fn) instr(v *ir.Value) {
 		}
 		c := b.Tmp()
 		b.Line("%s = icmp slt %s %s, 0", c, e.scalarType(t), b.op(a[0]))
-		b.check(c, e.addSite(Site{Kind: SiteShift, Pos: v.Pos}), b.ext64(a[0]), "0")
+		b.check(c, e.addSite(ir.Site{Kind: ir.SiteShift, Pos: v.Pos}), b.ext64(a[0]), "0")
 	case ir.OpCall:
 		b.call(v)
 	case ir.OpExtract:

@@ -39,6 +39,7 @@ import (
 
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/device"
+	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
@@ -174,7 +175,7 @@ type program struct {
 	run                     uintptr // <sym>_run
 	sharedSize, sharedAlign int64
 	frameSize               int64 // bytes of a work-item's frame (kernels with barriers), or 0
-	sites                   []llvm.Site
+	sites                   []ir.Site
 	keep                    any // what keeps the loaded code alive (the library handle)
 }
 
