@@ -19,6 +19,7 @@ func gridCases() []Case {
 		idsCase("grid/ids-2d", shape2(10, 7, 4, 3)),
 		idsCase("grid/ids-3d", shape3(6, 5, 3, 4, 2, 2)),
 		{Name: "grid/default-group", Kernel: (*DefaultGroup)(nil), Run: runDefaultGroup, Want: wantDefaultGroup},
+		{Name: "grid/affine-index", Kernel: (*AffineIndex)(nil), Run: runAffineIndex, Want: wantAffineIndex},
 	}
 }
 
@@ -170,4 +171,41 @@ func wantDefaultGroup() Outputs {
 		hits[i] = 1
 	}
 	return Outputs{"checks": checks, "hits": hits}
+}
+
+// affineShape is AffineIndex's grid: partial last groups in both dimensions.
+var affineShape = shape2(37, 11, 8, 4)
+
+// AffineIndex reads its input mirrored in both dimensions, through indices that are affine in
+// the work-item's id with coefficients from the arguments (row stride W, step -1), the shape of
+// index a compiled device may prove in bounds for a whole group at once.
+type AffineIndex struct {
+	W, H    int
+	In, Out []int32
+}
+
+func (k *AffineIndex) Kernel(it kernel.Item) {
+	x, y := it.GlobalID(0), it.GlobalID(1)
+	k.Out[y*k.W+x] = k.In[(k.H-1-y)*k.W+(k.W-1-x)] + int32(x)
+}
+
+func runAffineIndex(ctx context.Context, t *Target) (Outputs, error) {
+	w, h := affineShape.global[0], affineShape.global[1]
+	in := make([]int32, w*h)
+	for i := range in {
+		in[i] = int32(i * 7)
+	}
+	k := &AffineIndex{W: w, H: h, In: upload(t, in), Out: alloc[int32](t, w*h)}
+	return Outputs{"out": k.Out}, launch(ctx, t, affineShape.grid(), k)
+}
+
+func wantAffineIndex() Outputs {
+	w, h := affineShape.global[0], affineShape.global[1]
+	out := make([]int32, w*h)
+	for y := range h {
+		for x := range w {
+			out[y*w+x] = int32(((h-1-y)*w+(w-1-x))*7) + int32(x)
+		}
+	}
+	return Outputs{"out": out}
 }

@@ -68,6 +68,11 @@ func panicCases() []Case {
 			Panic: &PanicWant{Kernel: "testkernels.PanicArray", Pos: panicAt(".", "PanicArray.Kernel"),
 				Msg: exactly(indexError(privateLen, privateLen)), WorkItem: item},
 		},
+		{
+			Name: "panic/affine-index", Kernel: (*PanicAffine)(nil), Run: runPanicAffine,
+			Panic: &PanicWant{Kernel: "testkernels.PanicAffine", Pos: panicAt(".", "PanicAffine.Kernel"),
+				Msg: exactly(indexError(affineItem, affineItem)), WorkItem: [3]int{affineItem, 0, 0}},
+		},
 		afterBarrierCase("panic/after-barrier", panicItem),
 		afterBarrierCase("panic/after-barrier-leader", 2*panicShape.local[0]),
 	}
@@ -311,4 +316,25 @@ func afterBarrierCase(name string, bad int) Case {
 		Panic: &PanicWant{Kernel: "testkernels.PanicAfterBarrier", Pos: panicAt(".", "PanicAfterBarrier.Kernel"),
 			Msg: exactly(indexError(panicShape.local[0], panicShape.local[0])), WorkItem: [3]int{bad, 0, 0}},
 	}
+}
+
+// affineItem is the work-item of PanicAffine that indexes out of range: the last of a grid of
+// 38 in groups of 16, so that it is in a partial group where the others are in range.
+const affineItem = 37
+
+// PanicAffine indexes Out, one element too short, at an index affine in the work-item's id
+// (Stride 1, Off 0 from the arguments): only the grid's last work-item is out of range.
+type PanicAffine struct {
+	Stride, Off int
+	Out         []int32
+}
+
+func (k *PanicAffine) Kernel(it kernel.Item) {
+	i := it.GlobalID(0)
+	k.Out[i*k.Stride+k.Off] = int32(i) // want panic
+}
+
+func runPanicAffine(ctx context.Context, t *Target) (Outputs, error) {
+	k := &PanicAffine{Stride: 1, Out: alloc[int32](t, affineItem)}
+	return nil, launch(ctx, t, shape1(affineItem+1, 16).grid(), k)
 }

@@ -34,6 +34,10 @@ type Kernel struct {
 	// FrameSize is, for a kernel with barriers lowered by loop fission, the bytes of one
 	// work-item's frame (a multiple of 16); 0 for a kernel without barriers.
 	FrameSize int64
+	// Guard and FastItem, when not empty, name the kernel's hoisted checks (hoist.go): Guard is
+	// true when they pass for every work-item of a group, and FastItem is the work-item function
+	// without them, which the group function may then call instead of the work-item function.
+	Guard, FastItem string
 }
 
 // ModuleBuilder collects a module's declarations and definitions; a Target's Entry hook adds to
@@ -85,7 +89,7 @@ func Emit(m *ir.Module, t *Target) (string, error) {
 // target has neither a barrier lowering nor Fission, and with an error for IR it cannot lower.
 func EmitModule(m *ir.Module, t *Target) (out *Output, err error) {
 	e := &emitter{t: t, m: m, layouts: map[*ir.Struct]*layout{}, declared: map[string]bool{},
-		mb: &ModuleBuilder{decls: map[string]bool{}}, out: &Output{}}
+		mb: &ModuleBuilder{decls: map[string]bool{}}, out: &Output{}, sites: map[any]int{}}
 	defer func() {
 		if r := recover(); r != nil {
 			if le, ok := r.(lowerError); ok {
@@ -169,6 +173,7 @@ type emitter struct {
 	layouts  map[*ir.Struct]*layout
 	declared map[string]bool
 	typeDefs []string
+	sites    map[any]int // see siteOf
 }
 
 func hasBarrier(f *ir.Func, seen map[*ir.Func]bool) bool {
@@ -239,9 +244,34 @@ func (e *emitter) itemName(f *ir.Func) string {
 	return llvmGlobal(f.Name)
 }
 
-func (e *emitter) addSite(s ir.Site) int {
+// siteOf numbers the failure site of check v, or of panic block v (a *ir.Block), once: a
+// function lowered twice (hoist.go) records the same numbers in both.
+func (e *emitter) siteOf(v any) int {
+	if n, ok := e.sites[v]; ok {
+		return n
+	}
+	var s ir.Site
+	switch v := v.(type) {
+	case *ir.Block:
+		s = ir.Site{Kind: ir.SitePanic, Pos: v.Pos, Msg: v.Msg}
+	case *ir.Value:
+		s.Pos = v.Pos
+		switch v.Op {
+		case ir.OpCheckBounds:
+			s.Kind, s.Bounds, s.Signed = ir.SiteBounds, v.BoundsKind(), v.AuxInt&ir.BoundsSigned != 0
+		case ir.OpCheckNil:
+			s.Kind = ir.SiteNil
+		case ir.OpCheckDivide:
+			s.Kind = ir.SiteDivide
+		case ir.OpCheckShift:
+			s.Kind = ir.SiteShift
+		default:
+			panic(fmt.Sprintf("geobacter: BUG: no failure site for %v", v.Op))
+		}
+	}
 	e.out.Sites = append(e.out.Sites, s)
-	return len(e.out.Sites) - 1
+	e.sites[v] = len(e.out.Sites) - 1
+	return e.sites[v]
 }
 
 // fn is the lowering of one function.
@@ -254,7 +284,8 @@ type fn struct {
 	names   map[*ir.Value]string
 	end     map[*ir.Block]string // the LLVM block each IR block's terminator is in
 	phis    []*ir.Value
-	cur     *ir.Block // the block being lowered
+	cur     *ir.Block          // the block being lowered
+	omit    map[*ir.Value]bool // checks not lowered: the group's guard proved they pass (hoist.go)
 
 	// Loop fission (a kernel with barriers on a Target.Fission target): the frame offsets of
 	// the values kept across barriers, of the phis' incoming values and of the private
@@ -267,7 +298,23 @@ type fn struct {
 }
 
 // function lowers f: a kernel to its work-item function, anything else to an internal function.
+// A kernel whose checks the target can hoist (Target.Hoist, hoist.go) gets a second work-item
+// function without the hoisted checks and the guard that proves them for a whole group.
 func (e *emitter) function(f *ir.Func, k *Kernel) {
+	e.lower(f, k, e.itemName(f), nil)
+	if k == nil || !e.t.Hoist || k.FrameSize > 0 {
+		return
+	}
+	if h := planHoist(f); len(h.checks) > 0 {
+		k.FastItem = llvmGlobal(f.Name + ".item.fast")
+		k.Guard = llvmGlobal(f.Name + ".guard")
+		e.lower(f, k, k.FastItem, h.checks)
+		e.guard(f, k, h)
+	}
+}
+
+// newFn starts the lowering of one function.
+func (e *emitter) newFn(f *ir.Func, k *Kernel) *fn {
 	b := &fn{Builder: &Builder{Module: e.mb}, e: e, f: f, kernel: k,
 		names: map[*ir.Value]string{}, end: map[*ir.Block]string{}}
 	for _, blk := range f.Blocks {
@@ -277,6 +324,13 @@ func (e *emitter) function(f *ir.Func, k *Kernel) {
 			}
 		}
 	}
+	return b
+}
+
+// lower lowers f as the function named name, leaving out the checks in omit.
+func (e *emitter) lower(f *ir.Func, k *Kernel, name string, omit map[*ir.Value]bool) {
+	b := e.newFn(f, k)
+	b.omit = omit
 	params := append([]string{}, e.t.Hidden...)
 	for i, p := range f.Params {
 		attr := ""
@@ -316,7 +370,7 @@ func (e *emitter) function(f *ir.Func, k *Kernel) {
 	text = strings.NewReplacer(r...).Replace(text)
 
 	var s strings.Builder
-	fmt.Fprintf(&s, "define %s %s %s(%s) %s {\n", linkage, ret, e.itemName(f), strings.Join(params, ", "), attrs)
+	fmt.Fprintf(&s, "define %s %s %s(%s) %s {\n", linkage, ret, name, strings.Join(params, ", "), attrs)
 	s.WriteString("entry:\n")
 	s.WriteString(b.allocas.String())
 	if b.fission {
@@ -374,8 +428,7 @@ func (b *fn) block(blk *ir.Block) {
 			b.Line("ret %s %s", tt, agg)
 		}
 	case ir.BlockPanic:
-		site := b.e.addSite(ir.Site{Kind: ir.SitePanic, Pos: blk.Pos, Msg: blk.Msg})
-		b.e.t.Fail(b.Builder, site, "0", "0")
+		b.e.t.Fail(b.Builder, b.e.siteOf(blk), "0", "0")
 		b.failReturn()
 	default:
 		b.e.fail("%s: block b%d has no terminator", b.f.Name, blk.ID)

@@ -197,3 +197,73 @@ func TestCorpus(t *testing.T) {
 	}
 	t.Logf("%d modules emitted and assembled", emitted)
 }
+
+// TestHoist checks which checks of corpus kernels the guard proves (hoist.go): those on indices
+// affine in the work-item's id against uniform lengths, and not those on an index loaded from
+// memory or on a divisor that differs between work-items.
+func TestHoist(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the kernel corpus")
+	}
+	prog, err := frontend.Load(context.Background(), frontend.Config{Dir: "../../.."}, "./internal/testkernels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		kernel          string
+		hoisted, stayed int // bounds and other checks hoisted, and left in the work-item function
+	}{
+		{"AffineIndex", 2, 0}, // Out[y*W+x], In[(H-1-y)*W+(W-1-x)]
+		{"PanicAffine", 1, 0}, // Out[i*Stride+Off]
+		{"PanicIndex", 1, 1},  // Idx[i]; not Out[Idx[i]], whose index is loaded from memory
+		{"PanicDivide", 3, 1}, // the three affine indices; not the divisor, an element
+		// Count[0]; not Out[i] and Hits[i]: i is computed from sizes stored into a private
+		// array and loaded back, which the guard does not follow.
+		{"Coverage", 1, 2},
+	} {
+		t.Run(c.kernel, func(t *testing.T) {
+			var k *frontend.Kernel
+			for _, x := range prog.Kernels() {
+				if strings.HasSuffix(x.Name, "testkernels."+c.kernel+").Kernel") {
+					k = x
+				}
+			}
+			if k == nil {
+				t.Fatalf("no kernel %s in the corpus", c.kernel)
+			}
+			m, err := prog.Compile([]*frontend.Kernel{k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := passes.Run(m, passes.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			var f *ir.Func
+			for _, fn := range m.Funcs {
+				if fn.Kernel {
+					f = fn
+				}
+			}
+			h := planHoist(f)
+			total := 0
+			for _, b := range f.Blocks {
+				for _, v := range b.Instrs {
+					if v.Op.IsCheck() {
+						total++
+					}
+				}
+			}
+			got, stayed := len(h.checks), total-len(h.checks)
+			if got != c.hoisted || stayed != c.stayed {
+				t.Errorf("%d checks hoisted and %d left; want %d and %d", got, stayed, c.hoisted, c.stayed)
+			}
+			text, err := Emit(m, X86_64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(text, ".guard\"(") || !strings.Contains(text, ".item.fast\"(") {
+				t.Errorf("no guard or fast work-item function emitted")
+			}
+		})
+	}
+}

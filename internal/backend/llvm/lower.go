@@ -205,31 +205,13 @@ func (b *fn) instr(v *ir.Value) {
 		fnName := b.declare("void", name, e.ptrType(st.Space), e.ptrType(src.Space), "i64", "i1")
 		b.Line("call void %s(%s align %d %s, %s align %d %s, i64 %s, i1 false)", fnName,
 			e.ptrType(st.Space), max(st.Elem.Align(), 1), dp, e.ptrType(src.Space), max(st.Elem.Align(), 1), sp, bytes)
-	case ir.OpCheckBounds:
-		c := b.Tmp()
-		pred := "ugt"
-		if v.BoundsKind() == ir.BoundsIndex {
-			pred = "uge"
+	case ir.OpCheckBounds, ir.OpCheckNil, ir.OpCheckDivide, ir.OpCheckShift:
+		if b.omit[v] {
+			break // the group's guard proved it passes (hoist.go)
 		}
-		b.Line("%s = icmp %s i64 %s, %s", c, pred, b.op(a[0]), b.op(a[1]))
-		site := e.addSite(ir.Site{Kind: ir.SiteBounds, Pos: v.Pos, Bounds: v.BoundsKind(), Signed: v.AuxInt&ir.BoundsSigned != 0})
-		b.check(c, site, b.op(a[0]), b.op(a[1]))
-	case ir.OpCheckNil:
-		c := b.Tmp()
-		b.Line("%s = icmp eq %s %s, null", c, e.memType(a[0].Type), b.op(a[0]))
-		b.check(c, e.addSite(ir.Site{Kind: ir.SiteNil, Pos: v.Pos}), "0", "0")
-	case ir.OpCheckDivide:
-		c := b.Tmp()
-		b.Line("%s = icmp eq %s %s, 0", c, e.scalarType(b.basic(a[0])), b.op(a[0]))
-		b.check(c, e.addSite(ir.Site{Kind: ir.SiteDivide, Pos: v.Pos}), "0", "0")
-	case ir.OpCheckShift:
-		t := b.basic(a[0])
-		if !t.IsSigned() {
-			break
+		if c, x, y, ok := b.checkFails(v); ok {
+			b.check(c, b.e.siteOf(v), x, y)
 		}
-		c := b.Tmp()
-		b.Line("%s = icmp slt %s %s, 0", c, e.scalarType(t), b.op(a[0]))
-		b.check(c, e.addSite(ir.Site{Kind: ir.SiteShift, Pos: v.Pos}), b.ext64(a[0]), "0")
 	case ir.OpCall:
 		b.call(v)
 	case ir.OpExtract:
@@ -244,6 +226,34 @@ func (b *fn) instr(v *ir.Value) {
 	default:
 		e.fail("%s: cannot lower %v", b.f.Name, v.Op)
 	}
+}
+
+// checkFails emits the condition (an i1) under which check v fails, and the operands its failure
+// records; ok is false for a check that cannot fail (checkshift of an unsigned count).
+func (b *fn) checkFails(v *ir.Value) (cond, x, y string, ok bool) {
+	e, a := b.e, v.Args
+	c := b.Tmp()
+	switch v.Op {
+	case ir.OpCheckBounds:
+		pred := "ugt"
+		if v.BoundsKind() == ir.BoundsIndex {
+			pred = "uge"
+		}
+		b.Line("%s = icmp %s i64 %s, %s", c, pred, b.op(a[0]), b.op(a[1]))
+		return c, b.op(a[0]), b.op(a[1]), true
+	case ir.OpCheckNil:
+		b.Line("%s = icmp eq %s %s, null", c, e.memType(a[0].Type), b.op(a[0]))
+	case ir.OpCheckDivide:
+		b.Line("%s = icmp eq %s %s, 0", c, e.scalarType(b.basic(a[0])), b.op(a[0]))
+	case ir.OpCheckShift:
+		t := b.basic(a[0])
+		if !t.IsSigned() {
+			return "", "", "", false
+		}
+		b.Line("%s = icmp slt %s %s, 0", c, e.scalarType(t), b.op(a[0]))
+		return c, b.ext64(a[0]), "0", true
+	}
+	return c, "0", "0", true
 }
 
 func (e *emitter) allocaPtr() string {

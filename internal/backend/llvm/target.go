@@ -47,6 +47,9 @@ type Target struct {
 	// barriers is lowered by loop fission: as a resumable work-item function with a frame per
 	// work-item (Kernel.FrameSize), which the Entry hook runs in rounds. Barrier is then unused.
 	Fission bool
+	// Hoist says that the Entry hook runs a group through Kernel.FastItem when Kernel.Guard
+	// holds (see hoist.go), so that the lowering emits them for kernels without barriers.
+	Hoist bool
 	// MathFunc is the name of the external function that computes the math intrinsic in (one
 	// without an LLVM intrinsic of the same semantics: exp, log, sin, ..., math.Mod) on f64;
 	// f32 operands are widened and the result rounded, as ir.EvalIntrinsic defines it.
@@ -91,6 +94,7 @@ var X86_64 = &Target{
 	},
 	Fail:     cpuFail,
 	Fission:  true,
+	Hoist:    true,
 	MathFunc: func(in ir.Intrinsic) string { return "geobacter_" + in.String() },
 	Entry:    cpuEntry,
 }
@@ -176,10 +180,20 @@ func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
 	w("  %%emptyx = icmp eq i64 %%nx, 0")
 	w("  %%empty0 = or i1 %%emptyz, %%emptyy")
 	w("  %%empty = or i1 %%empty0, %%emptyx")
-	if k.FrameSize > 0 {
+	switch {
+	case k.FrameSize > 0:
 		cpuFissionLoops(w, k, item)
-	} else {
-		cpuLoops(w, item)
+	case k.Guard != "":
+		// The checks the guard proves for the whole group are left out of the fast loop.
+		w("  br i1 %%empty, label %%done, label %%pick")
+		w("pick:")
+		w("  %%fast = call i1 %s(ptr %%ctx, i64 0, i64 0, i64 0, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args, i64 %%nx, i64 %%ny, i64 %%nz)", k.Guard)
+		w("  br i1 %%fast, label %%fast.loopz, label %%loopz")
+		cpuLoops(w, k.FastItem, "fast.", "pick")
+		cpuLoops(w, item, "", "pick")
+	default:
+		w("  br i1 %%empty, label %%done, label %%loopz")
+		cpuLoops(w, item, "", "entry")
 	}
 	w("done:")
 	w("  ret void")
@@ -225,31 +239,32 @@ func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
 	mb.Define(s.String())
 }
 
-// cpuLoops runs the work-items of a group without barriers: one loop nest, x innermost.
-func cpuLoops(w func(string, ...any), item string) {
-	w("  br i1 %%empty, label %%done, label %%loopz")
-	w("loopz:")
-	w("  %%lz = phi i64 [ 0, %%entry ], [ %%lz1, %%latchz ]")
-	w("  br label %%loopy")
-	w("loopy:")
-	w("  %%ly = phi i64 [ 0, %%loopz ], [ %%ly1, %%latchy ]")
-	w("  br label %%loopx")
-	w("loopx:")
-	w("  %%lx = phi i64 [ 0, %%loopy ], [ %%lx1, %%latchx ]")
-	w("  %%failed = call i1 %s(ptr %%ctx, i64 %%lx, i64 %%ly, i64 %%lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args)", item)
-	w("  br i1 %%failed, label %%done, label %%latchx, !prof !1")
-	w("latchx:")
-	w("  %%lx1 = add nuw nsw i64 %%lx, 1")
-	w("  %%morex = icmp ult i64 %%lx1, %%nx")
-	w("  br i1 %%morex, label %%loopx, label %%latchy")
-	w("latchy:")
-	w("  %%ly1 = add nuw nsw i64 %%ly, 1")
-	w("  %%morey = icmp ult i64 %%ly1, %%ny")
-	w("  br i1 %%morey, label %%loopy, label %%latchz")
-	w("latchz:")
-	w("  %%lz1 = add nuw nsw i64 %%lz, 1")
-	w("  %%morez = icmp ult i64 %%lz1, %%nz")
-	w("  br i1 %%morez, label %%loopz, label %%done")
+// cpuLoops runs the work-items of a group without barriers: one loop nest, x innermost, each
+// work-item through the function item. The loops' labels start with p; they are entered from
+// the block from and leave to %done.
+func cpuLoops(w func(string, ...any), item, p, from string) {
+	w("%sloopz:", p)
+	w("  %%%slz = phi i64 [ 0, %%%s ], [ %%%slz1, %%%slatchz ]", p, from, p, p)
+	w("  br label %%%sloopy", p)
+	w("%sloopy:", p)
+	w("  %%%sly = phi i64 [ 0, %%%sloopz ], [ %%%sly1, %%%slatchy ]", p, p, p, p)
+	w("  br label %%%sloopx", p)
+	w("%sloopx:", p)
+	w("  %%%slx = phi i64 [ 0, %%%sloopy ], [ %%%slx1, %%%slatchx ]", p, p, p, p)
+	w("  %%%sfailed = call i1 %s(ptr %%ctx, i64 %%%slx, i64 %%%sly, i64 %%%slz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args)", p, item, p, p, p)
+	w("  br i1 %%%sfailed, label %%done, label %%%slatchx, !prof !1", p, p)
+	w("%slatchx:", p)
+	w("  %%%slx1 = add nuw nsw i64 %%%slx, 1", p, p)
+	w("  %%%smorex = icmp ult i64 %%%slx1, %%nx", p, p)
+	w("  br i1 %%%smorex, label %%%sloopx, label %%%slatchy", p, p, p)
+	w("%slatchy:", p)
+	w("  %%%sly1 = add nuw nsw i64 %%%sly, 1", p, p)
+	w("  %%%smorey = icmp ult i64 %%%sly1, %%ny", p, p)
+	w("  br i1 %%%smorey, label %%%sloopy, label %%%slatchz", p, p, p)
+	w("%slatchz:", p)
+	w("  %%%slz1 = add nuw nsw i64 %%%slz, 1", p, p)
+	w("  %%%smorez = icmp ult i64 %%%slz1, %%nz", p, p)
+	w("  br i1 %%%smorez, label %%%sloopz, label %%done", p, p)
 }
 
 // cpuFissionLoops runs the work-items of a group of a kernel with barriers (loop fission): every

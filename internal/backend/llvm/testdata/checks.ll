@@ -253,6 +253,172 @@ b1:
   ret i1 true
 }
 
+define internal i1 @"(*main.C).Kernel.item.fast"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0) alwaysinline nounwind {
+entry:
+  br label %b0
+b0:
+  %t1 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t2 = load i64, ptr %t1, align 8, !invariant.load !0
+  %t3 = mul nuw nsw i64 %grx, %t2
+  %t4 = add nuw nsw i64 %t3, %lx
+  %v4 = getelementptr %T.main.C, ptr %v0, i32 0, i32 0
+  %v5 = load { ptr, i64, i64 }, ptr %v4, align 8, !invariant.load !0
+  %v6 = extractvalue { ptr, i64, i64 } %v5, 1
+  %v7 = extractvalue { ptr, i64, i64 } %v5, 2
+  %t5 = extractvalue { ptr, i64, i64 } %v5, 0
+  %t6 = sub i64 2, 0
+  %t7 = sub i64 2, 0
+  %t8 = getelementptr inbounds i32, ptr %t5, i64 0
+  %t9 = icmp sgt i64 %t7, 0
+  %t10 = select i1 %t9, ptr %t8, ptr %t5
+  %t11 = insertvalue { ptr, i64, i64 } poison, ptr %t10, 0
+  %t12 = insertvalue { ptr, i64, i64 } %t11, i64 %t6, 1
+  %v9 = insertvalue { ptr, i64, i64 } %t12, i64 %t7, 2
+  %v10 = getelementptr %T.main.C, ptr %v0, i32 0, i32 1
+  %v11 = load ptr, ptr %v10, align 8, !invariant.load !0
+  %v13 = load i32, ptr %v11, align 4
+  %v14 = getelementptr %T.main.C, ptr %v0, i32 0, i32 2
+  %v15 = load i32, ptr %v14, align 4, !invariant.load !0
+  %t13 = icmp eq i32 %v15, 0
+  %t14 = icmp eq i32 %v15, -1
+  %t15 = or i1 %t13, %t14
+  %t16 = select i1 %t15, i32 1, i32 %v15
+  %t17 = sdiv i32 %v13, %t16
+  %t18 = sub i32 0, %v13
+  %v17 = select i1 %t14, i32 %t18, i32 %t17
+  %v18 = getelementptr %T.main.C, ptr %v0, i32 0, i32 3
+  %v19 = load i64, ptr %v18, align 8, !invariant.load !0
+  %t19 = icmp uge i64 %v19, 32
+  %t20 = trunc i64 %v19 to i32
+  %t21 = shl i32 %v17, %t20
+  %v22 = select i1 %t19, i32 0, i32 %t21
+  %v23 = getelementptr %T.main.C, ptr %v0, i32 0, i32 4
+  %v24 = load double, ptr %v23, align 8, !invariant.load !0
+  %t22 = fcmp ogt double %v24, 0xC1E0000000200000
+  %t23 = fcmp olt double %v24, 0x41E0000000000000
+  %t24 = and i1 %t22, %t23
+  %t25 = fptosi double %v24 to i32
+  %t26 = select i1 %t24, i32 %t25, i32 -2147483648
+  %t27 = fcmp olt double %v24, 0x43E0000000000000
+  %t30 = fsub double %v24, 0x43E0000000000000
+  %t28 = select i1 %t27, double %v24, double %t30
+  %t31 = fcmp oge double %t28, 0xC3E0000000000000
+  %t32 = fcmp olt double %t28, 0x43E0000000000000
+  %t33 = and i1 %t31, %t32
+  %t34 = fptosi double %t28 to i64
+  %t35 = select i1 %t33, i64 %t34, i64 -9223372036854775808
+  %t29 = or i64 %t35, -9223372036854775808
+  %v26 = select i1 %t27, i64 %t35, i64 %t29
+  %t36 = fcmp ogt double %v24, 0xC1E0000000200000
+  %t37 = fcmp olt double %v24, 0x41E0000000000000
+  %t38 = and i1 %t36, %t37
+  %t39 = fptosi double %v24 to i32
+  %t40 = select i1 %t38, i32 %t39, i32 -2147483648
+  %v27 = trunc i32 %t40 to i8
+  %v28 = trunc i64 %v26 to i32
+  %v29 = add i32 %v22, %t26
+  %v30 = add i32 %v29, %v28
+  %v31 = zext i8 %v27 to i32
+  %v32 = add i32 %v30, %v31
+  %v34 = icmp slt i32 %v32, 0
+  br i1 %v34, label %b1, label %b2
+b2:
+  %t41 = extractvalue { ptr, i64, i64 } %v5, 0
+  %v36 = getelementptr inbounds i32, ptr %t41, i64 %t4
+  store i32 %v32, ptr %v36, align 4
+  %v38 = extractvalue { ptr, i64, i64 } %v9, 1
+  %v39 = extractvalue { ptr, i64, i64 } %v9, 0
+  ret i1 false
+b1:
+  %t42 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 6, ptr %t42, align 8
+  %t43 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 0, ptr %t43, align 8
+  %t44 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 0, ptr %t44, align 8
+  %t45 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t46 = load i64, ptr %t45, align 8, !invariant.load !0
+  %t47 = mul nuw nsw i64 %grx, %t46
+  %t48 = add nuw nsw i64 %t47, %lx
+  %t49 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t48, ptr %t49, align 8
+  %t50 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t51 = load i64, ptr %t50, align 8, !invariant.load !0
+  %t52 = mul nuw nsw i64 %gry, %t51
+  %t53 = add nuw nsw i64 %t52, %ly
+  %t54 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t53, ptr %t54, align 8
+  %t55 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t56 = load i64, ptr %t55, align 8, !invariant.load !0
+  %t57 = mul nuw nsw i64 %grz, %t56
+  %t58 = add nuw nsw i64 %t57, %lz
+  %t59 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t58, ptr %t59, align 8
+  ret i1 true
+}
+
+define internal i1 @"(*main.C).Kernel.guard"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr %v0, i64 %nx, i64 %ny, i64 %nz) alwaysinline nounwind {
+entry:
+  %v4 = getelementptr %T.main.C, ptr %v0, i32 0, i32 0
+  %v5 = load { ptr, i64, i64 }, ptr %v4, align 8, !invariant.load !0
+  %v6 = extractvalue { ptr, i64, i64 } %v5, 1
+  %v7 = extractvalue { ptr, i64, i64 } %v5, 2
+  %v10 = getelementptr %T.main.C, ptr %v0, i32 0, i32 1
+  %v11 = load ptr, ptr %v10, align 8, !invariant.load !0
+  %v14 = getelementptr %T.main.C, ptr %v0, i32 0, i32 2
+  %v15 = load i32, ptr %v14, align 4, !invariant.load !0
+  %v18 = getelementptr %T.main.C, ptr %v0, i32 0, i32 3
+  %v19 = load i64, ptr %v18, align 8, !invariant.load !0
+  %t1 = sub nuw i64 %nx, 1
+  %t2 = sub nuw i64 %ny, 1
+  %t3 = sub nuw i64 %nz, 1
+  %t4 = icmp ugt i64 2, %v7
+  %t5 = xor i1 %t4, true
+  %t6 = and i1 true, %t5
+  %t7 = icmp eq ptr %v11, null
+  %t8 = xor i1 %t7, true
+  %t9 = and i1 %t6, %t8
+  %t10 = icmp eq i32 %v15, 0
+  %t11 = xor i1 %t10, true
+  %t12 = and i1 %t9, %t11
+  %t13 = icmp slt i64 %v19, 0
+  %t14 = xor i1 %t13, true
+  %t15 = and i1 %t12, %t14
+  %t18 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t19 = load i64, ptr %t18, align 8, !invariant.load !0
+  %t17 = mul nuw nsw i64 %grx, %t19
+  %t20 = add nuw nsw i64 %t17, 0
+  %t16 = zext i64 %t20 to i256
+  %t21 = sext i64 %v6 to i256
+  %t22 = icmp sge i256 %t16, 0
+  %t23 = and i1 %t15, %t22
+  %t24 = icmp sle i256 %t16, 9223372036854775807
+  %t25 = and i1 %t23, %t24
+  %t26 = icmp sge i256 %t21, 0
+  %t27 = and i1 %t25, %t26
+  %t28 = icmp sle i256 %t21, 9223372036854775807
+  %t29 = and i1 %t27, %t28
+  %t30 = icmp slt i256 %t16, %t21
+  %t31 = and i1 %t29, %t30
+  %t34 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t35 = load i64, ptr %t34, align 8, !invariant.load !0
+  %t33 = mul nuw nsw i64 %grx, %t35
+  %t36 = add nuw nsw i64 %t33, %t1
+  %t32 = zext i64 %t36 to i256
+  %t37 = sext i64 %v6 to i256
+  %t38 = icmp sge i256 %t32, 0
+  %t39 = and i1 %t31, %t38
+  %t40 = icmp sle i256 %t32, 9223372036854775807
+  %t41 = and i1 %t39, %t40
+  %t42 = icmp sge i256 %t37, 0
+  %t43 = and i1 %t41, %t42
+  %t44 = icmp sle i256 %t37, 9223372036854775807
+  %t45 = and i1 %t43, %t44
+  %t46 = icmp slt i256 %t32, %t37
+  %t47 = and i1 %t45, %t46
+  ret i1 %t47
+}
+
 define internal void @geobacter_main_C_Kernel.workgroup(ptr noalias %args, ptr noalias %ctx, i64 %grx, i64 %gry, i64 %grz) alwaysinline nounwind {
 entry:
   %gspx = getelementptr inbounds i64, ptr %ctx, i64 0
@@ -281,9 +447,34 @@ entry:
   %emptyx = icmp eq i64 %nx, 0
   %empty0 = or i1 %emptyz, %emptyy
   %empty = or i1 %empty0, %emptyx
-  br i1 %empty, label %done, label %loopz
+  br i1 %empty, label %done, label %pick
+pick:
+  %fast = call i1 @"(*main.C).Kernel.guard"(ptr %ctx, i64 0, i64 0, i64 0, i64 %grx, i64 %gry, i64 %grz, ptr %args, i64 %nx, i64 %ny, i64 %nz)
+  br i1 %fast, label %fast.loopz, label %loopz
+fast.loopz:
+  %fast.lz = phi i64 [ 0, %pick ], [ %fast.lz1, %fast.latchz ]
+  br label %fast.loopy
+fast.loopy:
+  %fast.ly = phi i64 [ 0, %fast.loopz ], [ %fast.ly1, %fast.latchy ]
+  br label %fast.loopx
+fast.loopx:
+  %fast.lx = phi i64 [ 0, %fast.loopy ], [ %fast.lx1, %fast.latchx ]
+  %fast.failed = call i1 @"(*main.C).Kernel.item.fast"(ptr %ctx, i64 %fast.lx, i64 %fast.ly, i64 %fast.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args)
+  br i1 %fast.failed, label %done, label %fast.latchx, !prof !1
+fast.latchx:
+  %fast.lx1 = add nuw nsw i64 %fast.lx, 1
+  %fast.morex = icmp ult i64 %fast.lx1, %nx
+  br i1 %fast.morex, label %fast.loopx, label %fast.latchy
+fast.latchy:
+  %fast.ly1 = add nuw nsw i64 %fast.ly, 1
+  %fast.morey = icmp ult i64 %fast.ly1, %ny
+  br i1 %fast.morey, label %fast.loopy, label %fast.latchz
+fast.latchz:
+  %fast.lz1 = add nuw nsw i64 %fast.lz, 1
+  %fast.morez = icmp ult i64 %fast.lz1, %nz
+  br i1 %fast.morez, label %fast.loopz, label %done
 loopz:
-  %lz = phi i64 [ 0, %entry ], [ %lz1, %latchz ]
+  %lz = phi i64 [ 0, %pick ], [ %lz1, %latchz ]
   br label %loopy
 loopy:
   %ly = phi i64 [ 0, %loopz ], [ %ly1, %latchy ]

@@ -121,6 +121,137 @@ t29.ok:
   br label %b1
 }
 
+define internal i1 @"(*main.Sum).Kernel.item.fast"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0) alwaysinline nounwind {
+entry:
+  br label %b0
+b0:
+  %t1 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t2 = load i64, ptr %t1, align 8, !invariant.load !0
+  %t3 = mul nuw nsw i64 %grx, %t2
+  %t4 = add nuw nsw i64 %t3, %lx
+  %v4 = getelementptr %T.main.Sum, ptr %v0, i32 0, i32 0
+  %v5 = load { ptr, i64, i64 }, ptr %v4, align 8, !invariant.load !0
+  %v6 = extractvalue { ptr, i64, i64 } %v5, 1
+  %v7 = getelementptr %T.main.Sum, ptr %v0, i32 0, i32 2
+  %v8 = load i8, ptr %v7, align 1, !invariant.load !0
+  br label %b1
+b1:
+  %v9 = phi i64 [ 0, %b0 ], [ %v22, %t8.ok ]
+  %v10 = phi i64 [ 0, %b0 ], [ %v21, %t8.ok ]
+  %v11 = icmp slt i64 %v9, %v6
+  br i1 %v11, label %b2, label %b3
+b3:
+  %v23 = getelementptr %T.main.Sum, ptr %v0, i32 0, i32 1
+  %v24 = load { ptr, i64, i64 }, ptr %v23, align 8, !invariant.load !0
+  %v25 = extractvalue { ptr, i64, i64 } %v24, 1
+  %t5 = extractvalue { ptr, i64, i64 } %v24, 0
+  %v27 = getelementptr inbounds i64, ptr %t5, i64 %t4
+  store i64 %v10, ptr %v27, align 8
+  ret i1 false
+b2:
+  %t6 = icmp uge i64 %v9, %v6
+  br i1 %t6, label %t7.fail, label %t8.ok, !prof !1
+t7.fail:
+  %t9 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 2, ptr %t9, align 8
+  %t10 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %v9, ptr %t10, align 8
+  %t11 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 %v6, ptr %t11, align 8
+  %t12 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t13 = load i64, ptr %t12, align 8, !invariant.load !0
+  %t14 = mul nuw nsw i64 %grx, %t13
+  %t15 = add nuw nsw i64 %t14, %lx
+  %t16 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t15, ptr %t16, align 8
+  %t17 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t18 = load i64, ptr %t17, align 8, !invariant.load !0
+  %t19 = mul nuw nsw i64 %gry, %t18
+  %t20 = add nuw nsw i64 %t19, %ly
+  %t21 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t20, ptr %t21, align 8
+  %t22 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t23 = load i64, ptr %t22, align 8, !invariant.load !0
+  %t24 = mul nuw nsw i64 %grz, %t23
+  %t25 = add nuw nsw i64 %t24, %lz
+  %t26 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t25, ptr %t26, align 8
+  ret i1 true
+t8.ok:
+  %t27 = extractvalue { ptr, i64, i64 } %v5, 0
+  %v13 = getelementptr inbounds i32, ptr %t27, i64 %v9
+  %v14 = load i32, ptr %v13, align 4
+  %v15 = sext i32 %v14 to i64
+  %t28 = icmp uge i8 %v8, 64
+  %t29 = zext i8 %v8 to i64
+  %t30 = shl i64 %v15, %t29
+  %v16 = select i1 %t28, i64 0, i64 %t30
+  %t31 = icmp uge i8 %v8, 64
+  %t32 = zext i8 %v8 to i64
+  %t33 = select i1 %t31, i64 63, i64 %t32
+  %v17 = ashr i64 %v15, %t33
+  %t34 = icmp eq i64 %v15, 0
+  %t35 = icmp eq i64 %v15, -1
+  %t36 = or i1 %t34, %t35
+  %t37 = select i1 %t36, i64 1, i64 %v15
+  %t38 = sdiv i64 %v16, %t37
+  %t39 = sub i64 0, %v16
+  %v18 = select i1 %t35, i64 %t39, i64 %t38
+  %t40 = icmp eq i64 %v15, 0
+  %t41 = icmp eq i64 %v15, -1
+  %t42 = or i1 %t40, %t41
+  %t43 = select i1 %t42, i64 1, i64 %v15
+  %t44 = srem i64 %v17, %t43
+  %v19 = select i1 %t41, i64 0, i64 %t44
+  %t45 = call i64 @llvm.smax.i64(i64 %v18, i64 %v19)
+  %v21 = add i64 %v10, %t45
+  %v22 = add i64 %v9, 1
+  br label %b1
+}
+
+define internal i1 @"(*main.Sum).Kernel.guard"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr %v0, i64 %nx, i64 %ny, i64 %nz) alwaysinline nounwind {
+entry:
+  %v23 = getelementptr %T.main.Sum, ptr %v0, i32 0, i32 1
+  %v24 = load { ptr, i64, i64 }, ptr %v23, align 8, !invariant.load !0
+  %v25 = extractvalue { ptr, i64, i64 } %v24, 1
+  %t1 = sub nuw i64 %nx, 1
+  %t2 = sub nuw i64 %ny, 1
+  %t3 = sub nuw i64 %nz, 1
+  %t6 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t7 = load i64, ptr %t6, align 8, !invariant.load !0
+  %t5 = mul nuw nsw i64 %grx, %t7
+  %t8 = add nuw nsw i64 %t5, 0
+  %t4 = zext i64 %t8 to i256
+  %t9 = sext i64 %v25 to i256
+  %t10 = icmp sge i256 %t4, 0
+  %t11 = and i1 true, %t10
+  %t12 = icmp sle i256 %t4, 9223372036854775807
+  %t13 = and i1 %t11, %t12
+  %t14 = icmp sge i256 %t9, 0
+  %t15 = and i1 %t13, %t14
+  %t16 = icmp sle i256 %t9, 9223372036854775807
+  %t17 = and i1 %t15, %t16
+  %t18 = icmp slt i256 %t4, %t9
+  %t19 = and i1 %t17, %t18
+  %t22 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t23 = load i64, ptr %t22, align 8, !invariant.load !0
+  %t21 = mul nuw nsw i64 %grx, %t23
+  %t24 = add nuw nsw i64 %t21, %t1
+  %t20 = zext i64 %t24 to i256
+  %t25 = sext i64 %v25 to i256
+  %t26 = icmp sge i256 %t20, 0
+  %t27 = and i1 %t19, %t26
+  %t28 = icmp sle i256 %t20, 9223372036854775807
+  %t29 = and i1 %t27, %t28
+  %t30 = icmp sge i256 %t25, 0
+  %t31 = and i1 %t29, %t30
+  %t32 = icmp sle i256 %t25, 9223372036854775807
+  %t33 = and i1 %t31, %t32
+  %t34 = icmp slt i256 %t20, %t25
+  %t35 = and i1 %t33, %t34
+  ret i1 %t35
+}
+
 define internal void @geobacter_main_Sum_Kernel.workgroup(ptr noalias %args, ptr noalias %ctx, i64 %grx, i64 %gry, i64 %grz) alwaysinline nounwind {
 entry:
   %gspx = getelementptr inbounds i64, ptr %ctx, i64 0
@@ -149,9 +280,34 @@ entry:
   %emptyx = icmp eq i64 %nx, 0
   %empty0 = or i1 %emptyz, %emptyy
   %empty = or i1 %empty0, %emptyx
-  br i1 %empty, label %done, label %loopz
+  br i1 %empty, label %done, label %pick
+pick:
+  %fast = call i1 @"(*main.Sum).Kernel.guard"(ptr %ctx, i64 0, i64 0, i64 0, i64 %grx, i64 %gry, i64 %grz, ptr %args, i64 %nx, i64 %ny, i64 %nz)
+  br i1 %fast, label %fast.loopz, label %loopz
+fast.loopz:
+  %fast.lz = phi i64 [ 0, %pick ], [ %fast.lz1, %fast.latchz ]
+  br label %fast.loopy
+fast.loopy:
+  %fast.ly = phi i64 [ 0, %fast.loopz ], [ %fast.ly1, %fast.latchy ]
+  br label %fast.loopx
+fast.loopx:
+  %fast.lx = phi i64 [ 0, %fast.loopy ], [ %fast.lx1, %fast.latchx ]
+  %fast.failed = call i1 @"(*main.Sum).Kernel.item.fast"(ptr %ctx, i64 %fast.lx, i64 %fast.ly, i64 %fast.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args)
+  br i1 %fast.failed, label %done, label %fast.latchx, !prof !1
+fast.latchx:
+  %fast.lx1 = add nuw nsw i64 %fast.lx, 1
+  %fast.morex = icmp ult i64 %fast.lx1, %nx
+  br i1 %fast.morex, label %fast.loopx, label %fast.latchy
+fast.latchy:
+  %fast.ly1 = add nuw nsw i64 %fast.ly, 1
+  %fast.morey = icmp ult i64 %fast.ly1, %ny
+  br i1 %fast.morey, label %fast.loopy, label %fast.latchz
+fast.latchz:
+  %fast.lz1 = add nuw nsw i64 %fast.lz, 1
+  %fast.morez = icmp ult i64 %fast.lz1, %nz
+  br i1 %fast.morez, label %fast.loopz, label %done
 loopz:
-  %lz = phi i64 [ 0, %entry ], [ %lz1, %latchz ]
+  %lz = phi i64 [ 0, %pick ], [ %lz1, %latchz ]
   br label %loopy
 loopy:
   %ly = phi i64 [ 0, %loopz ], [ %ly1, %latchy ]

@@ -90,6 +90,112 @@ t29.ok:
   ret i1 false
 }
 
+define internal i1 @"(*main.Saxpy).Kernel.item.fast"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0) alwaysinline nounwind {
+entry:
+  br label %b0
+b0:
+  %t1 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t2 = load i64, ptr %t1, align 8, !invariant.load !0
+  %t3 = mul nuw nsw i64 %grx, %t2
+  %t4 = add nuw nsw i64 %t3, %lx
+  %v3 = getelementptr %T.main.Saxpy, ptr %v0, i32 0, i32 2
+  %v4 = load { ptr, i64, i64 }, ptr %v3, align 8, !invariant.load !0
+  %v5 = getelementptr %T.main.Saxpy, ptr %v0, i32 0, i32 0
+  %v6 = load float, ptr %v5, align 4, !invariant.load !0
+  %v7 = getelementptr %T.main.Saxpy, ptr %v0, i32 0, i32 1
+  %v8 = load { ptr, i64, i64 }, ptr %v7, align 8, !invariant.load !0
+  %v9 = extractvalue { ptr, i64, i64 } %v8, 1
+  %t5 = extractvalue { ptr, i64, i64 } %v8, 0
+  %v11 = getelementptr inbounds float, ptr %t5, i64 %t4
+  %v12 = load float, ptr %v11, align 4
+  %v13 = fmul float %v6, %v12
+  %v14 = extractvalue { ptr, i64, i64 } %v4, 1
+  %t6 = extractvalue { ptr, i64, i64 } %v4, 0
+  %v16 = getelementptr inbounds float, ptr %t6, i64 %t4
+  %v17 = load float, ptr %v16, align 4
+  %v18 = fadd float %v13, %v17
+  store float %v18, ptr %v16, align 4
+  ret i1 false
+}
+
+define internal i1 @"(*main.Saxpy).Kernel.guard"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr %v0, i64 %nx, i64 %ny, i64 %nz) alwaysinline nounwind {
+entry:
+  %v3 = getelementptr %T.main.Saxpy, ptr %v0, i32 0, i32 2
+  %v4 = load { ptr, i64, i64 }, ptr %v3, align 8, !invariant.load !0
+  %v7 = getelementptr %T.main.Saxpy, ptr %v0, i32 0, i32 1
+  %v8 = load { ptr, i64, i64 }, ptr %v7, align 8, !invariant.load !0
+  %v9 = extractvalue { ptr, i64, i64 } %v8, 1
+  %v14 = extractvalue { ptr, i64, i64 } %v4, 1
+  %t1 = sub nuw i64 %nx, 1
+  %t2 = sub nuw i64 %ny, 1
+  %t3 = sub nuw i64 %nz, 1
+  %t6 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t7 = load i64, ptr %t6, align 8, !invariant.load !0
+  %t5 = mul nuw nsw i64 %grx, %t7
+  %t8 = add nuw nsw i64 %t5, 0
+  %t4 = zext i64 %t8 to i256
+  %t9 = sext i64 %v9 to i256
+  %t10 = icmp sge i256 %t4, 0
+  %t11 = and i1 true, %t10
+  %t12 = icmp sle i256 %t4, 9223372036854775807
+  %t13 = and i1 %t11, %t12
+  %t14 = icmp sge i256 %t9, 0
+  %t15 = and i1 %t13, %t14
+  %t16 = icmp sle i256 %t9, 9223372036854775807
+  %t17 = and i1 %t15, %t16
+  %t18 = icmp slt i256 %t4, %t9
+  %t19 = and i1 %t17, %t18
+  %t22 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t23 = load i64, ptr %t22, align 8, !invariant.load !0
+  %t21 = mul nuw nsw i64 %grx, %t23
+  %t24 = add nuw nsw i64 %t21, %t1
+  %t20 = zext i64 %t24 to i256
+  %t25 = sext i64 %v9 to i256
+  %t26 = icmp sge i256 %t20, 0
+  %t27 = and i1 %t19, %t26
+  %t28 = icmp sle i256 %t20, 9223372036854775807
+  %t29 = and i1 %t27, %t28
+  %t30 = icmp sge i256 %t25, 0
+  %t31 = and i1 %t29, %t30
+  %t32 = icmp sle i256 %t25, 9223372036854775807
+  %t33 = and i1 %t31, %t32
+  %t34 = icmp slt i256 %t20, %t25
+  %t35 = and i1 %t33, %t34
+  %t38 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t39 = load i64, ptr %t38, align 8, !invariant.load !0
+  %t37 = mul nuw nsw i64 %grx, %t39
+  %t40 = add nuw nsw i64 %t37, 0
+  %t36 = zext i64 %t40 to i256
+  %t41 = sext i64 %v14 to i256
+  %t42 = icmp sge i256 %t36, 0
+  %t43 = and i1 %t35, %t42
+  %t44 = icmp sle i256 %t36, 9223372036854775807
+  %t45 = and i1 %t43, %t44
+  %t46 = icmp sge i256 %t41, 0
+  %t47 = and i1 %t45, %t46
+  %t48 = icmp sle i256 %t41, 9223372036854775807
+  %t49 = and i1 %t47, %t48
+  %t50 = icmp slt i256 %t36, %t41
+  %t51 = and i1 %t49, %t50
+  %t54 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t55 = load i64, ptr %t54, align 8, !invariant.load !0
+  %t53 = mul nuw nsw i64 %grx, %t55
+  %t56 = add nuw nsw i64 %t53, %t1
+  %t52 = zext i64 %t56 to i256
+  %t57 = sext i64 %v14 to i256
+  %t58 = icmp sge i256 %t52, 0
+  %t59 = and i1 %t51, %t58
+  %t60 = icmp sle i256 %t52, 9223372036854775807
+  %t61 = and i1 %t59, %t60
+  %t62 = icmp sge i256 %t57, 0
+  %t63 = and i1 %t61, %t62
+  %t64 = icmp sle i256 %t57, 9223372036854775807
+  %t65 = and i1 %t63, %t64
+  %t66 = icmp slt i256 %t52, %t57
+  %t67 = and i1 %t65, %t66
+  ret i1 %t67
+}
+
 define internal void @geobacter_main_Saxpy_Kernel.workgroup(ptr noalias %args, ptr noalias %ctx, i64 %grx, i64 %gry, i64 %grz) alwaysinline nounwind {
 entry:
   %gspx = getelementptr inbounds i64, ptr %ctx, i64 0
@@ -118,9 +224,34 @@ entry:
   %emptyx = icmp eq i64 %nx, 0
   %empty0 = or i1 %emptyz, %emptyy
   %empty = or i1 %empty0, %emptyx
-  br i1 %empty, label %done, label %loopz
+  br i1 %empty, label %done, label %pick
+pick:
+  %fast = call i1 @"(*main.Saxpy).Kernel.guard"(ptr %ctx, i64 0, i64 0, i64 0, i64 %grx, i64 %gry, i64 %grz, ptr %args, i64 %nx, i64 %ny, i64 %nz)
+  br i1 %fast, label %fast.loopz, label %loopz
+fast.loopz:
+  %fast.lz = phi i64 [ 0, %pick ], [ %fast.lz1, %fast.latchz ]
+  br label %fast.loopy
+fast.loopy:
+  %fast.ly = phi i64 [ 0, %fast.loopz ], [ %fast.ly1, %fast.latchy ]
+  br label %fast.loopx
+fast.loopx:
+  %fast.lx = phi i64 [ 0, %fast.loopy ], [ %fast.lx1, %fast.latchx ]
+  %fast.failed = call i1 @"(*main.Saxpy).Kernel.item.fast"(ptr %ctx, i64 %fast.lx, i64 %fast.ly, i64 %fast.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args)
+  br i1 %fast.failed, label %done, label %fast.latchx, !prof !1
+fast.latchx:
+  %fast.lx1 = add nuw nsw i64 %fast.lx, 1
+  %fast.morex = icmp ult i64 %fast.lx1, %nx
+  br i1 %fast.morex, label %fast.loopx, label %fast.latchy
+fast.latchy:
+  %fast.ly1 = add nuw nsw i64 %fast.ly, 1
+  %fast.morey = icmp ult i64 %fast.ly1, %ny
+  br i1 %fast.morey, label %fast.loopy, label %fast.latchz
+fast.latchz:
+  %fast.lz1 = add nuw nsw i64 %fast.lz, 1
+  %fast.morez = icmp ult i64 %fast.lz1, %nz
+  br i1 %fast.morez, label %fast.loopz, label %done
 loopz:
-  %lz = phi i64 [ 0, %entry ], [ %lz1, %latchz ]
+  %lz = phi i64 [ 0, %pick ], [ %lz1, %latchz ]
   br label %loopy
 loopy:
   %ly = phi i64 [ 0, %loopz ], [ %ly1, %latchy ]
