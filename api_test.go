@@ -357,3 +357,22 @@ func TestEvents(t *testing.T) {
 type Block struct{ Gate chan struct{} }
 
 func (k *Block) Kernel(kernel.Item) { <-k.Gate }
+
+// Index writes Out[I[i]].
+type Index struct{ I, Out []int }
+
+func (k *Index) Kernel(it kernel.Item) { k.Out[k.I[it.GlobalID(0)]] = 1 }
+
+// TestUncheckedOnGo checks that the go device keeps Go's checks under Unchecked: it runs the
+// kernel's Go code.
+func TestUncheckedOnGo(t *testing.T) {
+	dev, err := geobacter.Open(context.Background(), "go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = geobacter.Launch(context.Background(), dev, geobacter.Grid1(2), &Index{I: []int{0, 5}, Out: make([]int, 2)}, geobacter.Unchecked())
+	var p *geobacter.KernelPanic
+	if !errors.As(err, &p) || !strings.Contains(p.Msg, "index out of range [5] with length 2") {
+		t.Fatalf("unchecked launch on go of an out-of-range index: %v; want the index panic", err)
+	}
+}

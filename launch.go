@@ -16,13 +16,24 @@ import (
 type LaunchOption func(*launchConfig)
 
 type launchConfig struct {
-	after []*Event
+	after     []*Event
+	unchecked bool
 }
 
 // After orders the launch after the launches that return events: it starts once all of them are
 // done. If one of them failed, the launch does not run and returns an error wrapping that failure.
 func After(events ...*Event) LaunchOption {
 	return func(c *launchConfig) { c.after = append(c.after, events...) }
+}
+
+// Unchecked launches the kernel without its bounds, nil-pointer, division and shift checks, for
+// speed: a work-item that would have panicked has undefined behaviour instead (it may read or
+// write memory it does not own, or crash the process). Compiling devices compile the kernel
+// again without the checks (once per kernel type, as with the checks); the go device runs the
+// kernel's Go code, whose checks Go keeps. Measure before reaching for it: a compiling device
+// already proves most checks of data-parallel kernels for a whole work-group at once.
+func Unchecked() LaunchOption {
+	return func(c *launchConfig) { c.unchecked = true }
 }
 
 // Launch runs kernel k on dev over grid g and returns when every work-item is done.
@@ -95,7 +106,7 @@ func prepare[K kernel.Kernel](dev *Device, g Grid, k K, opts []LaunchOption) (l 
 	if err != nil {
 		return l, cfg, false, err
 	}
-	l = device.Launch{Kernel: k, Name: t.Elem().String(), Global: global, Local: local}
+	l = device.Launch{Kernel: k, Name: t.Elem().String(), Global: global, Local: local, Unchecked: cfg.unchecked}
 	return l, cfg, empty, nil
 }
 

@@ -107,6 +107,9 @@ type Launch struct {
 	Name   string // the kernel's type, such as "main.Saxpy"
 	Global [3]int // work-items per dimension, each ≥ 1
 	Local  [3]int // work-group size per dimension, each ≥ 1, within the device's limits
+	// Unchecked asks a compiling device to remove the kernel's bounds, nil, divide and shift
+	// checks (geobacter.Unchecked); a device that runs the kernel's Go code keeps them.
+	Unchecked bool
 }
 
 // Panic is a work-item's panic reported by a device; the root package turns it into a

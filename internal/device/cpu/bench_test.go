@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/geobacter-go/geobacter"
+	"github.com/geobacter-go/geobacter/internal/device/cpu"
 	"github.com/geobacter-go/geobacter/internal/devicetest"
 	"github.com/geobacter-go/geobacter/kernel"
 )
@@ -122,6 +123,110 @@ func BenchmarkEmptyLaunch(b *testing.B) {
 			}
 			for b.Loop() {
 				if err := geobacter.Launch(context.Background(), dev, g, k); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// Stencil is a 5-point stencil on a W×H grid of float32: each interior point becomes the mean of
+// itself and its four neighbours; the border is copied.
+type Stencil struct {
+	W, H    int
+	In, Out []float32
+}
+
+// Kernel computes one point.
+func (k *Stencil) Kernel(it kernel.Item) {
+	x, y := it.GlobalID(0), it.GlobalID(1)
+	i := y*k.W + x
+	if x == 0 || y == 0 || x == k.W-1 || y == k.H-1 {
+		k.Out[i] = k.In[i]
+		return
+	}
+	k.Out[i] = 0.2 * (k.In[i] + k.In[i-1] + k.In[i+1] + k.In[i-k.W] + k.In[i+k.W])
+}
+
+// BenchmarkChecks measures what bounds checks cost on the cpu device: saxpy over 2^24 float32s
+// and a 2048×2048 stencil, each launched with its checks and with geobacter.Unchecked, side by
+// side.
+func BenchmarkChecks(b *testing.B) {
+	const n, w = 1 << 24, 2048
+	x, y := make([]float32, n), make([]float32, n)
+	in, out := make([]float32, w*w), make([]float32, w*w)
+	for i := range x {
+		x[i], y[i] = float32(i%1000), 1
+	}
+	for i := range in {
+		in[i] = float32(i % 13)
+	}
+	kernels := []struct {
+		name  string
+		k     kernel.Kernel
+		grid  geobacter.Grid
+		bytes int64
+	}{
+		{"saxpy", &Saxpy{A: 2, X: x, Y: y}, geobacter.Grid1(n), 12 * n},
+		{"stencil", &Stencil{W: w, H: w, In: in, Out: out}, geobacter.Grid2(w, w).WithGroup(64, 4), 8 * w * w},
+	}
+	for _, kc := range kernels {
+		for _, unchecked := range []bool{false, true} {
+			name := kc.name + "/checked"
+			var opts []geobacter.LaunchOption
+			if unchecked {
+				name = kc.name + "/unchecked"
+				opts = append(opts, geobacter.Unchecked())
+			}
+			b.Run(name, func(b *testing.B) {
+				dev := devicetest.Open(b, "cpu")
+				if dev == nil {
+					return
+				}
+				ctx := context.Background()
+				launch := func() error {
+					switch k := kc.k.(type) {
+					case *Saxpy:
+						return geobacter.Launch(ctx, dev, kc.grid, k, opts...)
+					case *Stencil:
+						return geobacter.Launch(ctx, dev, kc.grid, k, opts...)
+					}
+					return nil
+				}
+				if err := launch(); err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(kc.bytes)
+				for b.Loop() {
+					if err := launch(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkProgramHit times finding a compiled kernel in the process's cache, as every launch
+// after the first does: a kernel type without const fields, and one with two.
+func BenchmarkProgramHit(b *testing.B) {
+	if devicetest.Open(b, "cpu") == nil {
+		return
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		k    any
+	}{
+		{"plain", &Saxpy{A: 2}},
+		{"const-fields", &Scaled{Factor: 3, Shift: 1}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			if err := cpu.Lookup(ctx, c.k, false); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := cpu.Lookup(ctx, c.k, false); err != nil {
 					b.Fatal(err)
 				}
 			}

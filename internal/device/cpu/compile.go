@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,18 +12,17 @@ import (
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/cache"
 	"github.com/geobacter-go/geobacter/internal/irsource"
-	"github.com/geobacter-go/geobacter/internal/passes"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
-// compile finds the IR of kernel type t, compiles it to a shared object for the host and loads
-// it.
-func compile(ctx context.Context, t reflect.Type) (*program, error) {
+// compile finds the IR of kernel variant v, compiles it to a shared object for the host and
+// loads it.
+func compile(ctx context.Context, v irsource.Variant) (*program, error) {
 	tc, target, err := host(ctx)
 	if err != nil {
 		return nil, err
 	}
-	mod, f, err := irsource.Kernel(ctx, t, passes.Options{})
+	mod, f, err := irsource.Kernel(ctx, v.Type, v.Options())
 	if err != nil {
 		return nil, err
 	}

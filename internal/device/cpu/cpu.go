@@ -21,8 +21,9 @@
 // Kernels with barriers run by loop fission (see internal/backend/llvm): each worker also has a
 // frame per work-item of a group, which the launch context points to.
 //
-// Compiled programs are cached twice. In the process, the map per kernel type: a hit costs no
-// hashing. On a miss there, the disk cache (internal/cache) is consulted before running the
+// Compiled programs are cached twice. In the process, the map per kernel type and variant
+// (irsource.Variant: the values of its geobacter:"const" fields and whether checks are removed):
+// a hit costs no hashing of IR and takes no lock. On a miss there, the disk cache (internal/cache) is consulted before running the
 // toolchain, keyed by the LLVM IR text, the target, the toolchain, Geobacter's own build and the
 // link flags; a miss builds the shared object and stores it. Either way the shared object is
 // written into a temporary directory made once per process and left there (deleting a loaded
@@ -40,6 +41,7 @@ import (
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/device"
 	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/irsource"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
@@ -143,7 +145,7 @@ func (*Device) Close() error { return nil }
 // Launch compiles the kernel (once per kernel type) and runs it over the grid on the kernel's own
 // argument struct.
 func (*Device) Launch(ctx context.Context, l *device.Launch) error {
-	p, err := programFor(ctx, reflect.TypeOf(l.Kernel))
+	p, err := programFor(ctx, irsource.VariantOf(l.Kernel, l.Unchecked))
 	if err != nil {
 		return err
 	}
@@ -157,15 +159,20 @@ type compiled struct {
 	err  error
 }
 
-var programs sync.Map // reflect.Type → *compiled
+var programs sync.Map // irsource.Variant → *compiled
 
-func programFor(ctx context.Context, t reflect.Type) (*program, error) {
-	c, _ := programs.LoadOrStore(t, new(compiled))
+// programFor returns the program of variant v, compiling it on the first launch. A hit is one
+// lookup in a sync.Map, lock-free for keys already stored.
+func programFor(ctx context.Context, v irsource.Variant) (*program, error) {
+	c, ok := programs.Load(v)
+	if !ok {
+		c, _ = programs.LoadOrStore(v, new(compiled))
+	}
 	k := c.(*compiled)
-	k.once.Do(func() { k.p, k.err = compile(ctx, t) })
+	k.once.Do(func() { k.p, k.err = compile(ctx, v) })
 	if k.err != nil {
 		// A failed compile is not cached; a later launch tries again.
-		programs.CompareAndDelete(t, k)
+		programs.CompareAndDelete(v, k)
 	}
 	return k.p, k.err
 }

@@ -3,6 +3,8 @@ package cpu
 import (
 	"context"
 	"reflect"
+
+	"github.com/geobacter-go/geobacter/internal/irsource"
 )
 
 // ToolchainRuns counts the shared objects built by running the toolchain.
@@ -10,6 +12,24 @@ var ToolchainRuns = &toolchainRuns
 
 // Compile compiles the kernel type t as a first launch does, bypassing the in-process cache.
 func Compile(ctx context.Context, t reflect.Type) error {
-	_, err := compile(ctx, t)
+	_, err := compile(ctx, irsource.Variant{Type: t})
 	return err
+}
+
+// Lookup finds the program of a launch of kernel k as Launch does, compiling it on a miss.
+func Lookup(ctx context.Context, k any, unchecked bool) error {
+	_, err := programFor(ctx, irsource.VariantOf(k, unchecked))
+	return err
+}
+
+// Programs counts the programs of kernel type t in the in-process cache.
+func Programs(t reflect.Type) int {
+	n := 0
+	programs.Range(func(key, _ any) bool {
+		if key.(irsource.Variant).Type == t {
+			n++
+		}
+		return true
+	})
+	return n
 }

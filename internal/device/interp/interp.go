@@ -15,7 +15,6 @@ import (
 	"github.com/geobacter-go/geobacter/internal/device"
 	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/irsource"
-	"github.com/geobacter-go/geobacter/internal/passes"
 )
 
 // Kind is the device kind's name.
@@ -64,8 +63,7 @@ func (*Device) Close() error { return nil }
 // Launch finds the kernel's IR (once per kernel type), and runs it over the grid on the kernel's
 // own argument struct.
 func (*Device) Launch(ctx context.Context, l *device.Launch) error {
-	t := reflect.TypeOf(l.Kernel)
-	k, err := kernelFor(ctx, t)
+	k, err := kernelFor(ctx, irsource.VariantOf(l.Kernel, l.Unchecked))
 	if err != nil {
 		return err
 	}
@@ -85,20 +83,20 @@ type compiled struct {
 	err  error
 }
 
-var kernels sync.Map // reflect.Type → *compiled
+var kernels sync.Map // irsource.Variant → *compiled
 
-func kernelFor(ctx context.Context, t reflect.Type) (*ir.Func, error) {
-	c, _ := kernels.LoadOrStore(t, new(compiled))
+func kernelFor(ctx context.Context, v irsource.Variant) (*ir.Func, error) {
+	c, _ := kernels.LoadOrStore(v, new(compiled))
 	k := c.(*compiled)
-	k.once.Do(func() { k.f, k.err = compile(ctx, t) })
+	k.once.Do(func() { k.f, k.err = compile(ctx, v) })
 	if k.err != nil {
 		// A failed compile is not cached as success; a later launch tries again.
-		kernels.CompareAndDelete(t, k)
+		kernels.CompareAndDelete(v, k)
 	}
 	return k.f, k.err
 }
 
-func compile(ctx context.Context, t reflect.Type) (*ir.Func, error) {
-	_, f, err := irsource.Kernel(ctx, t, passes.Options{})
+func compile(ctx context.Context, v irsource.Variant) (*ir.Func, error) {
+	_, f, err := irsource.Kernel(ctx, v.Type, v.Options())
 	return f, err
 }
