@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"unsafe"
+
+	"github.com/geobacter-go/geobacter/internal/device"
 )
 
 // Alloc returns n zeroed elements of device-visible memory as an ordinary []T: the host reads and
@@ -26,10 +28,26 @@ func Alloc[T any](dev *Device, n int) ([]T, error) {
 	if size := unsafe.Sizeof(zero); size > 0 && uintptr(n) > (1<<62)/size {
 		return nil, fmt.Errorf("geobacter: Alloc[%v] on %s: %d elements is too large", reflect.TypeFor[T](), dev.ID(), n)
 	}
-	s := make([]T, n)
+	a, own := dev.impl.(device.Allocator)
+	var s []T
+	if own {
+		if err := device.CheckPlain(reflect.TypeFor[T](), reflect.TypeFor[T]().String()); err != nil {
+			return nil, fmt.Errorf("geobacter: Alloc[%v] on %s: %w", reflect.TypeFor[T](), dev.ID(), err)
+		}
+		p, err := a.Alloc(n*int(unsafe.Sizeof(zero)), int(unsafe.Alignof(zero)))
+		if err != nil {
+			return nil, fmt.Errorf("geobacter: Alloc[%v] of %d elements on %s: %w", reflect.TypeFor[T](), n, dev.ID(), err)
+		}
+		s = unsafe.Slice((*T)(p), n)
+	} else {
+		s = make([]T, n)
+	}
 	dev.mu.Lock()
 	defer dev.mu.Unlock()
 	if dev.closed.Load() {
+		if own {
+			a.Free(unsafe.Pointer(unsafe.SliceData(s)))
+		}
 		return nil, ErrClosed
 	}
 	if dev.allocs == nil {
@@ -57,5 +75,10 @@ func Free[T any](dev *Device, s []T) error {
 			reflect.TypeFor[T](), dev.ID())
 	}
 	delete(dev.allocs, p)
+	if a, ok := dev.impl.(device.Allocator); ok {
+		if err := a.Free(p); err != nil {
+			return fmt.Errorf("geobacter: Free[%v] on %s: %w", reflect.TypeFor[T](), dev.ID(), err)
+		}
+	}
 	return nil
 }

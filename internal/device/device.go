@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/geobacter-go/geobacter/kernel"
 )
@@ -101,6 +103,16 @@ type Device interface {
 	Close() error
 }
 
+// Allocator is implemented by a device whose kernels need memory of the device's own for
+// geobacter.Alloc (a GPU's host-visible memory); on other devices Alloc returns Go memory.
+type Allocator interface {
+	// Alloc returns n zeroed bytes aligned to at least align, mapped into the host's address
+	// space for as long as they are allocated.
+	Alloc(n, align int) (unsafe.Pointer, error)
+	// Free releases memory Alloc returned.
+	Free(p unsafe.Pointer) error
+}
+
 // Launch is one validated launch.
 type Launch struct {
 	Kernel kernel.Kernel
@@ -174,4 +186,25 @@ func Best(infos []Info) (Info, bool) {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Type > cands[j].Type })
 	return cands[0], true
+}
+
+// CheckPlain checks that values of type t hold no pointers, so that their bytes mean the same on
+// every device: numbers, bools, and arrays and structs of them. Memory of a device's own
+// (Allocator) is not Go memory, so the garbage collector would not see a Go pointer stored
+// there, and a kernel could not follow one. path names the value in the error ("[]T", "In[i]").
+func CheckPlain(t reflect.Type, path string) error {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Pointer, reflect.String, reflect.Map, reflect.Chan, reflect.Func,
+		reflect.Interface, reflect.UnsafePointer:
+		return fmt.Errorf("%s is a %v, which holds a pointer; device memory holds numbers, bools, and arrays and structs of them", path, t)
+	case reflect.Array:
+		return CheckPlain(t.Elem(), path+"[i]")
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if err := CheckPlain(t.Field(i).Type, path+"."+t.Field(i).Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,162 @@
+package vulkan
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+// fakeMemory is device memory for marshalling tests: one block of Go memory whose device
+// addresses are its host addresses plus deviceOffset, and staging copies made from Go memory too.
+type fakeMemory struct {
+	block    []byte
+	staged   [][]byte
+	released int
+}
+
+const deviceOffset = 1 << 40
+
+func (m *fakeMemory) address(p, n uintptr) (uint64, bool) {
+	base := uintptr(unsafe.Pointer(&m.block[0]))
+	if p >= base && p+n <= base+uintptr(len(m.block)) {
+		return uint64(p) + deviceOffset, true
+	}
+	return 0, false
+}
+
+func (m *fakeMemory) stage(n uintptr) (unsafe.Pointer, uint64, func(), error) {
+	b := make([]byte, n)
+	m.staged = append(m.staged, b)
+	p := unsafe.Pointer(&b[0])
+	return p, uint64(uintptr(p)) + 2*deviceOffset, func() { m.released++ }, nil
+}
+
+// hostOf returns the staged copy whose device address is addr, and the offset in it.
+func (m *fakeMemory) hostOf(addr uint64) ([]byte, int) {
+	for _, b := range m.staged {
+		base := uint64(uintptr(unsafe.Pointer(&b[0]))) + 2*deviceOffset
+		if addr >= base && addr < base+uint64(len(b)) {
+			return b, int(addr - base)
+		}
+	}
+	return nil, -1
+}
+
+type inner struct {
+	N    int32
+	Data []float32
+}
+
+type marshalArgs struct {
+	A       float32
+	Dev     []int32 // device memory
+	In      []int32 // Go memory, read
+	Out     []int32 // Go memory, written
+	Alias   []int32 // Out[2:], written through another field
+	Nil     []int32
+	P       *int64
+	Pairs   [2]inner
+	Unused  []int32
+	Trailer int16
+}
+
+func word(b []byte, off uintptr) uint64 { return *(*uint64)(unsafe.Pointer(&b[off])) }
+
+func TestMarshal(t *testing.T) {
+	mem := &fakeMemory{block: make([]byte, 64)}
+	dev := unsafe.Slice((*int32)(unsafe.Pointer(&mem.block[0])), 16)
+	in := []int32{1, 2, 3}
+	out := []int32{10, 11, 12, 13, 14}
+	p := new(int64)
+	*p = 99
+	pair0, pair1 := []float32{1.5}, []float32{2.5, 3.5}
+	args := &marshalArgs{A: 2, Dev: dev[4:8], In: in, Out: out, Alias: out[2:], P: p,
+		Pairs: [2]inner{{1, pair0}, {2, pair1}}, Unused: []int32{7}, Trailer: -3}
+	typ := reflect.TypeFor[marshalArgs]()
+	l, err := layoutOf(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := func(name string) int { f, _ := typ.FieldByName(name); return f.Index[0] }
+	access := func(i int) (bool, bool) {
+		switch i {
+		case field("Out"), field("Alias"):
+			return false, true
+		case field("Unused"):
+			return false, false
+		}
+		return true, false
+	}
+	m, err := marshal(l, unsafe.Pointer(args), access, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := func(name string) uintptr { f, _ := typ.FieldByName(name); return f.Offset }
+
+	// Plain bytes are copied as they are, lengths and caps too.
+	if got := *(*float32)(unsafe.Pointer(&m.bytes[off("A")])); got != 2 {
+		t.Errorf("A = %v", got)
+	}
+	if got := *(*int16)(unsafe.Pointer(&m.bytes[off("Trailer")])); got != -3 {
+		t.Errorf("Trailer = %v", got)
+	}
+	if got := word(m.bytes, off("Out")+8); got != 5 {
+		t.Errorf("len(Out) = %d", got)
+	}
+	// Device memory: its address, no copy.
+	if got, want := word(m.bytes, off("Dev")), uint64(uintptr(unsafe.Pointer(&dev[4])))+deviceOffset; got != want {
+		t.Errorf("Dev at %#x, want %#x", got, want)
+	}
+	if got := word(m.bytes, off("Nil")); got != 0 {
+		t.Errorf("nil slice at %#x, want 0", got)
+	}
+	if got := word(m.bytes, off("Unused")); got != 0 {
+		t.Errorf("unused slice at %#x, want 0 (not staged)", got)
+	}
+	// Out and Alias share one copy, Alias 8 bytes in.
+	outCopy, outOff := mem.hostOf(word(m.bytes, off("Out")))
+	aliasCopy, aliasOff := mem.hostOf(word(m.bytes, off("Alias")))
+	if outCopy == nil || &outCopy[0] != &aliasCopy[0] || outOff != 0 || aliasOff != 8 {
+		t.Fatalf("Out and Alias are not one copy: %d/%d", outOff, aliasOff)
+	}
+	// The copies hold the data; nested slices and pointers are resolved.
+	inCopy, _ := mem.hostOf(word(m.bytes, off("In")))
+	if got := unsafe.Slice((*int32)(unsafe.Pointer(&inCopy[0])), 3); !reflect.DeepEqual(got, in) {
+		t.Errorf("In's copy holds %v", got)
+	}
+	pCopy, _ := mem.hostOf(word(m.bytes, off("P")))
+	if got := *(*int64)(unsafe.Pointer(&pCopy[0])); got != 99 {
+		t.Errorf("*P's copy holds %d", got)
+	}
+	pairsOff := off("Pairs") + reflect.TypeFor[inner]().Size() + 8 // Pairs[1].Data
+	pairCopy, _ := mem.hostOf(word(m.bytes, pairsOff))
+	if pairCopy == nil || *(*float32)(unsafe.Pointer(&pairCopy[4])) != 3.5 {
+		t.Errorf("Pairs[1].Data not staged")
+	}
+	if len(mem.staged) != 5 { // In, Out+Alias, P, Pairs[0].Data, Pairs[1].Data
+		t.Errorf("%d copies staged, want 5", len(mem.staged))
+	}
+
+	// The kernel writes: only written memory goes back.
+	*(*int32)(unsafe.Pointer(&outCopy[12])) = -13
+	*(*int32)(unsafe.Pointer(&inCopy[0])) = -1
+	m.finish()
+	if out[3] != -13 || args.Alias[1] != -13 {
+		t.Errorf("written copy not copied back: out = %v", out)
+	}
+	if in[0] != 1 {
+		t.Errorf("read-only copy copied back: in = %v", in)
+	}
+	if mem.released != 5 {
+		t.Errorf("%d copies released, want 5", mem.released)
+	}
+}
+
+func TestLayoutRejectsPointersInBuffers(t *testing.T) {
+	type bad struct{ Rows [][]float32 }
+	_, err := layoutOf(reflect.TypeFor[bad]())
+	if err == nil || !strings.Contains(err.Error(), "Rows[i] is a []float32, which holds a pointer") {
+		t.Fatalf("layout of a slice of slices: %v", err)
+	}
+}
