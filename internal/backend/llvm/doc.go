@@ -89,11 +89,12 @@
 // # Barriers on the CPU: loop fission
 //
 // A kernel with barriers (on a target with Fission, as the host) is lowered as a resumable
-// work-item function, with one more parameter, the work-item's frame:
+// work-item function, with three more parameters: the group's frames, the work-item's index in
+// them and the point to resume at:
 //
-//	i1 @"<K>.item"(ptr ctx, i64 lx, ..., i64 gz, ptr args, ptr frame)
+//	i1 @"<K>.item"(ptr ctx, i64 lx, ..., i64 gz, ptr args, ptr frames, i64 li, i32 resume)
 //
-// The frame (Kernel.FrameSize bytes, a multiple of 16) holds the work-item's state as an i32 at
+// A work-item's frame (Kernel.FrameSize bytes, a multiple of 16) holds its state as an i32 at
 // offset 0 (0: not started; k > 0: stopped at the k-th barrier of the lowering; -1: returned),
 // the memory of its private variables (so an OpLocal is its address in the frame, still zeroed
 // each time it runs), the incoming value of every phi (stored by each predecessor before it
@@ -101,19 +102,25 @@
 // value that may be live across a barrier: conservatively, every value used in another block
 // than its own, or after a barrier in its own (a phi's operand is used at the end of the
 // predecessor, a block's controls at its end). Such a value is stored to its slot once
-// computed and loaded at each use. The function starts with a switch on the state; a barrier
-// stores its number in the state and returns false, and its code goes on at the resume label
-// the switch jumps to; a return stores -1.
+// computed and loaded at each use. The frames of a group (ctx[19], Kernel.FrameSize bytes per
+// work-item of a whole group) are laid out slot by slot: the slot at offset off of work-item
+// li = (lz*Ly + ly)*Lx + lx (L the group size) is at frames + off*G + li*size, G = Lx*Ly*Lz, so
+// that a loop over x reads and writes each slot contiguously. The function starts with a switch
+// on resume; a barrier stores its number in the state and returns false, and its code goes on
+// at the resume label the switch jumps to; a return stores -1.
 //
-// The group function sets every work-item's state to 0, then runs rounds: each round runs the
-// loop nest over the group's work-items (x innermost, work-item (lx, ly, lz) with the frame at
-// ctx[19] + ((lz*ny + ly)*nx + lx)*FrameSize, n the group's extent within the grid), each until
-// its next barrier or its return, and a further round follows while any work-item stopped at a
-// barrier. So every work-item reaches a barrier before any goes past it, and a group stops at its
-// first failing work-item in the order of ir.Run, round by round. A work-item that returned is
-// left alone by later rounds (its state is -1); a group whose work-items reach different numbers
-// of barriers, undefined on compiled devices, so ends without hanging. A kernel without barriers
-// is lowered as before: no frame, no state, one loop nest.
+// The group function sets every work-item's state to 0, then runs rounds until every work-item
+// has returned. A round runs the loop nest over the group's work-items (x innermost; n the
+// group's extent within the grid), each until its next barrier or its return. When every
+// work-item stopped at the same barrier, as in a kernel that keeps the barrier rule, the round
+// is the loop nest of that resume point (Kernel.Resumes + 1 of them, one per point), which
+// passes it as a constant: once inlined, the switch folds away and the loop is the code of one
+// region between barriers. Otherwise the round enters each work-item at its own state, a
+// work-item that returned being left alone, so that a group whose work-items reach different
+// numbers of barriers (undefined on compiled devices) still ends. So every work-item reaches a
+// barrier before any goes past it, and a group stops at its first failing work-item in the order
+// of ir.Run, round by round. A kernel without barriers is lowered as before: no frame, no
+// state, one loop nest.
 //
 // A target without Fission and without a Barrier hook refuses kernels with barriers with
 // ErrBarriers.

@@ -34,6 +34,9 @@ type Kernel struct {
 	// FrameSize is, for a kernel with barriers lowered by loop fission, the bytes of one
 	// work-item's frame (a multiple of 16); 0 for a kernel without barriers.
 	FrameSize int64
+	// Resumes is, for a kernel lowered by loop fission, the number of points after a barrier
+	// its work-item function can be entered at (1..Resumes; 0 is its start).
+	Resumes int
 	// Guard and FastItem, when not empty, name the kernel's hoisted checks (hoist.go): Guard is
 	// true when they pass for every work-item of a group, and FastItem is the work-item function
 	// without them, which the group function may then call instead of the work-item function.
@@ -345,7 +348,7 @@ func (e *emitter) lower(f *ir.Func, k *Kernel, name string, omit map[*ir.Value]b
 		}
 		b.fission = true
 		b.planFission()
-		params = append(params, "ptr noalias %frame")
+		params = append(params, "ptr noalias %frames", "i64 %li", "i32 %resume")
 	}
 	ret := "i1"
 	linkage := "internal"
@@ -374,6 +377,7 @@ func (e *emitter) lower(f *ir.Func, k *Kernel, name string, omit map[*ir.Value]b
 	s.WriteString("entry:\n")
 	s.WriteString(b.allocas.String())
 	if b.fission {
+		k.Resumes = b.nresume
 		s.WriteString(b.fissionEntry(f.Blocks[0].ID))
 	} else {
 		fmt.Fprintf(&s, "  br label %%b%d\n", f.Blocks[0].ID)

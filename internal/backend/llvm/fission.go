@@ -23,7 +23,7 @@ func (b *fn) planFission() {
 	b.spill = map[*ir.Value]int64{}
 	b.phiin = map[*ir.Value]int64{}
 	b.local = map[*ir.Value]int64{}
-	off := int64(8) // the state, an i32
+	off := int64(4) // the state, an i32
 	slot := func(v *ir.Value, t ir.Type) int64 {
 		if _, ok := t.(*ir.Tuple); ok {
 			b.e.fail("%s: v%d: a tuple live across a barrier", f.Name, v.ID)
@@ -93,17 +93,26 @@ func (b *fn) planFission() {
 	b.kernel.FrameSize = (off + 15) / 16 * 16
 }
 
-// framePtr returns a pointer to offset off of the work-item's frame.
-func (b *fn) framePtr(off int64) string {
+// framePtr returns a pointer to the work-item's slot of size bytes at offset off of the frame.
+// The frames of a group are laid out slot by slot (struct of arrays): the slot at off of
+// work-item li is at frames + off*G + li*size, G the group's size, so that the work-items of a
+// loop over x reach a slot's values one after another.
+func (b *fn) framePtr(off, size int64) string {
+	base := b.Tmp()
+	b.Line("%s = mul nuw nsw i64 %%G, %d", base, off)
+	idx := b.Tmp()
+	b.Line("%s = mul nuw nsw i64 %%li, %d", idx, max(size, 1))
+	at := b.Tmp()
+	b.Line("%s = add nuw nsw i64 %s, %s", at, base, idx)
 	p := b.Tmp()
-	b.Line("%s = getelementptr inbounds i8, ptr %%frame, i64 %d", p, off)
+	b.Line("%s = getelementptr inbounds i8, ptr %%frames, i64 %s", p, at)
 	return p
 }
 
 // storeSlot stores the operand x of type t into the frame at off.
 func (b *fn) storeSlot(t ir.Type, x string, off int64) {
 	x = b.toMem(t, x)
-	p := b.framePtr(off)
+	p := b.framePtr(off, t.Size())
 	b.Line("store %s %s, ptr %s, align %d", b.e.memType(t), x, p, max(t.Align(), 1))
 }
 
@@ -113,7 +122,7 @@ func (b *fn) loadSlot(t ir.Type, off int64, d string) string {
 	if d == "" {
 		d = b.Tmp()
 	}
-	p := b.framePtr(off)
+	p := b.framePtr(off, t.Size())
 	if ir.IsBasic(t, ir.Bool) {
 		x := b.Tmp()
 		b.Line("%s = load i8, ptr %s, align 1", x, p)
@@ -126,7 +135,7 @@ func (b *fn) loadSlot(t ir.Type, off int64, d string) string {
 
 // setState stores the resume state s in the frame.
 func (b *fn) setState(s int) {
-	b.Line("store i32 %d, ptr %%frame, align 4", s)
+	b.Line("store i32 %d, ptr %%statep, align 4", s)
 }
 
 // suspend lowers a barrier: the work-item stops here and resumes after it.
@@ -162,19 +171,35 @@ func (b *fn) phiStores(blk *ir.Block) {
 	}
 }
 
-// fissionEntry is the start of a resumable work-item function: the addresses of its private
-// variables in the frame, and the dispatch on the resume state.
+// fissionEntry is the start of a resumable work-item function: the group's size G, the
+// addresses of the work-item's state and private variables in the frames, and the dispatch on
+// the resume state it is entered with.
 func (b *fn) fissionEntry(first int) string {
 	s := ""
+	g := &Builder{Module: b.Module, ntmp: b.ntmp}
+	var ls [3]string
+	for d := range 3 {
+		ls[d] = b.e.t.WorkItem(g, ir.LocalSize, d)
+	}
+	g.Line("%%Gxy = mul nuw nsw i64 %s, %s", ls[0], ls[1])
+	g.Line("%%G = mul nuw nsw i64 %%Gxy, %s", ls[2])
+	g.Line("%%stateoff = mul nuw nsw i64 %%li, 4")
+	g.Line("%%statep = getelementptr inbounds i8, ptr %%frames, i64 %%stateoff")
+	s += g.body.String()
+	b.ntmp = g.ntmp
 	for _, blk := range b.f.Blocks {
 		for _, v := range blk.Instrs {
 			if v.Op == ir.OpLocal {
-				s += fmt.Sprintf("  %s = getelementptr inbounds i8, ptr %%frame, i64 %d\n", b.names[v], b.local[v])
+				elem := v.Type.(*ir.Pointer).Elem
+				base, idx, at := b.Tmp(), b.Tmp(), b.Tmp()
+				s += fmt.Sprintf("  %s = mul nuw nsw i64 %%G, %d\n", base, b.local[v])
+				s += fmt.Sprintf("  %s = mul nuw nsw i64 %%li, %d\n", idx, max(elem.Size(), 1))
+				s += fmt.Sprintf("  %s = add nuw nsw i64 %s, %s\n", at, base, idx)
+				s += fmt.Sprintf("  %s = getelementptr inbounds i8, ptr %%frames, i64 %s\n", b.names[v], at)
 			}
 		}
 	}
-	s += "  %state = load i32, ptr %frame, align 4\n"
-	s += fmt.Sprintf("  switch i32 %%state, label %%b%d [ i32 %d, label %%finished", first, stateDone)
+	s += fmt.Sprintf("  switch i32 %%resume, label %%b%d [ i32 %d, label %%finished", first, stateDone)
 	for k := 1; k <= b.nresume; k++ {
 		s += fmt.Sprintf(" i32 %d, label %%resume%d", k, k)
 	}

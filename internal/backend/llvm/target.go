@@ -169,8 +169,10 @@ func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
 		w("  %%n%s = call i64 @llvm.umin.i64(i64 %%ls%s, i64 %%left%s)", n, n, n)
 	}
 	mb.Declare("declare i64 @llvm.umin.i64(i64, i64)")
-	if k.SharedSize > 0 {
+	if k.SharedSize > 0 || k.FrameSize > 0 {
 		mb.Declare("declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
+	}
+	if k.SharedSize > 0 {
 		w("  %%shp = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxShared)
 		w("  %%sh = load ptr, ptr %%shp, align 8, !invariant.load !0")
 		w("  call void @llvm.memset.p0.i64(ptr align %d %%sh, i8 0, i64 %d, i1 false)", k.SharedAlign, k.SharedSize)
@@ -267,66 +269,106 @@ func cpuLoops(w func(string, ...any), item, p, from string) {
 	w("  br i1 %%%smorez, label %%%sloopz, label %%done", p, p)
 }
 
-// cpuFissionLoops runs the work-items of a group of a kernel with barriers (loop fission): every
-// work-item's frame starts in state 0, then the loop nest runs each work-item until its next
-// barrier or its return, again and again while any stopped at a barrier. Work-item i (linear,
-// x fastest) has the frame at ctx[19] + i*FrameSize.
+// cpuFissionLoops runs the work-items of a group of a kernel with barriers (loop fission). The
+// group's frames (ctx[19], struct of arrays, see framePtr) start with every work-item's state
+// 0; then the group runs in rounds until every work-item has returned. Before each round but the
+// first, a scan of the states finds whether all work-items stopped at the same barrier, as they
+// do in a kernel whose work-items all reach every barrier: then the round is the loop nest
+// for that resume point, which enters the work-item function at it with a constant (so that,
+// once LLVM inlines the function, each such loop is the code of one region between barriers,
+// which it can vectorise). Otherwise (a kernel breaking the barrier rule, undefined on compiled
+// devices) the round enters each work-item at its own state, and a work-item that returned is
+// left alone; such a group still ends. A failing work-item ends the group at once.
 func cpuFissionLoops(w func(string, ...any), k *Kernel, item string) {
 	w("  %%frp = getelementptr inbounds i64, ptr %%ctx, i64 %d", ctxFrames)
 	w("  %%frames = load ptr, ptr %%frp, align 8, !invariant.load !0")
-	w("  %%blocked = alloca i1, align 1")
+	w("  %%Gxy = mul nuw nsw i64 %%lsx, %%lsy")
+	w("  %%G = mul nuw nsw i64 %%Gxy, %%lsz")
+	w("  %%same = alloca i1, align 1")
+	w("  %%live = alloca i1, align 1")
 	w("  br i1 %%empty, label %%done, label %%init")
 	w("init:")
-	w("  %%nxy = mul nuw nsw i64 %%nx, %%ny")
-	w("  %%n = mul nuw nsw i64 %%nxy, %%nz")
-	w("  br label %%initloop")
-	w("initloop:")
-	w("  %%i = phi i64 [ 0, %%init ], [ %%i1, %%initloop ]")
-	w("  %%ioff = mul nuw nsw i64 %%i, %d", k.FrameSize)
-	w("  %%ifr = getelementptr inbounds i8, ptr %%frames, i64 %%ioff")
-	w("  store i32 0, ptr %%ifr, align 16")
-	w("  %%i1 = add nuw nsw i64 %%i, 1")
-	w("  %%morei = icmp ult i64 %%i1, %%n")
-	w("  br i1 %%morei, label %%initloop, label %%round")
-	w("round:")
-	w("  store i1 false, ptr %%blocked, align 1")
-	w("  br label %%loopz")
-	w("loopz:")
-	w("  %%lz = phi i64 [ 0, %%round ], [ %%lz1, %%latchz ]")
-	w("  br label %%loopy")
-	w("loopy:")
-	w("  %%ly = phi i64 [ 0, %%loopz ], [ %%ly1, %%latchy ]")
-	w("  %%rowz = mul nuw nsw i64 %%lz, %%ny")
-	w("  %%row = add nuw nsw i64 %%rowz, %%ly")
-	w("  %%rowi = mul nuw nsw i64 %%row, %%nx")
-	w("  br label %%loopx")
-	w("loopx:")
-	w("  %%lx = phi i64 [ 0, %%loopy ], [ %%lx1, %%latchx ]")
-	w("  %%li = add nuw nsw i64 %%rowi, %%lx")
-	w("  %%foff = mul nuw nsw i64 %%li, %d", k.FrameSize)
-	w("  %%fr = getelementptr inbounds i8, ptr %%frames, i64 %%foff")
-	w("  %%failed = call i1 %s(ptr %%ctx, i64 %%lx, i64 %%ly, i64 %%lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args, ptr %%fr)", item)
-	w("  br i1 %%failed, label %%done, label %%stopped, !prof !1")
-	w("stopped:")
-	w("  %%st = load i32, ptr %%fr, align 16")
-	w("  %%atbarrier = icmp ne i32 %%st, %d", stateDone)
-	w("  %%wasblocked = load i1, ptr %%blocked, align 1")
-	w("  %%isblocked = or i1 %%wasblocked, %%atbarrier")
-	w("  store i1 %%isblocked, ptr %%blocked, align 1")
-	w("  br label %%latchx")
-	w("latchx:")
-	w("  %%lx1 = add nuw nsw i64 %%lx, 1")
-	w("  %%morex = icmp ult i64 %%lx1, %%nx")
-	w("  br i1 %%morex, label %%loopx, label %%latchy")
-	w("latchy:")
-	w("  %%ly1 = add nuw nsw i64 %%ly, 1")
-	w("  %%morey = icmp ult i64 %%ly1, %%ny")
-	w("  br i1 %%morey, label %%loopy, label %%latchz")
-	w("latchz:")
-	w("  %%lz1 = add nuw nsw i64 %%lz, 1")
-	w("  %%morez = icmp ult i64 %%lz1, %%nz")
-	w("  br i1 %%morez, label %%loopz, label %%next")
-	w("next:")
-	w("  %%again = load i1, ptr %%blocked, align 1")
-	w("  br i1 %%again, label %%round, label %%done")
+	w("  %%stbytes = mul nuw nsw i64 %%G, 4")
+	w("  call void @llvm.memset.p0.i64(ptr align 16 %%frames, i8 0, i64 %%stbytes, i1 false)")
+	w("  br label %%u0.pre")
+	// nest writes a loop nest over the group's work-items labelled p: body gets %<p>.li, the
+	// work-item's index in the frames, and must end by branching to %<p>.latchx.
+	nest := func(p string, body func(), exit string) {
+		w("%s.pre:", p)
+		w("  br label %%%s.loopz", p)
+		w("%s.loopz:", p)
+		w("  %%%s.lz = phi i64 [ 0, %%%s.pre ], [ %%%s.lz1, %%%s.latchz ]", p, p, p, p)
+		w("  br label %%%s.loopy", p)
+		w("%s.loopy:", p)
+		w("  %%%s.ly = phi i64 [ 0, %%%s.loopz ], [ %%%s.ly1, %%%s.latchy ]", p, p, p, p)
+		w("  %%%s.rowz = mul nuw nsw i64 %%%s.lz, %%lsy", p, p)
+		w("  %%%s.row = add nuw nsw i64 %%%s.rowz, %%%s.ly", p, p, p)
+		w("  %%%s.rowi = mul nuw nsw i64 %%%s.row, %%lsx", p, p)
+		w("  br label %%%s.loopx", p)
+		w("%s.loopx:", p)
+		w("  %%%s.lx = phi i64 [ 0, %%%s.loopy ], [ %%%s.lx1, %%%s.latchx ]", p, p, p, p)
+		w("  %%%s.li = add nuw nsw i64 %%%s.rowi, %%%s.lx", p, p, p)
+		body()
+		w("%s.latchx:", p)
+		w("  %%%s.lx1 = add nuw nsw i64 %%%s.lx, 1", p, p)
+		w("  %%%s.morex = icmp ult i64 %%%s.lx1, %%nx", p, p)
+		w("  br i1 %%%s.morex, label %%%s.loopx, label %%%s.latchy", p, p, p)
+		w("%s.latchy:", p)
+		w("  %%%s.ly1 = add nuw nsw i64 %%%s.ly, 1", p, p)
+		w("  %%%s.morey = icmp ult i64 %%%s.ly1, %%ny", p, p)
+		w("  br i1 %%%s.morey, label %%%s.loopy, label %%%s.latchz", p, p, p)
+		w("%s.latchz:", p)
+		w("  %%%s.lz1 = add nuw nsw i64 %%%s.lz, 1", p, p)
+		w("  %%%s.morez = icmp ult i64 %%%s.lz1, %%nz", p, p)
+		w("  br i1 %%%s.morez, label %%%s.loopz, label %%%s", p, p, exit)
+	}
+	call := func(p, entry string) {
+		w("  %%%s.failed = call i1 %s(ptr %%ctx, i64 %%%s.lx, i64 %%%s.ly, i64 %%%s.lz, i64 %%grx, i64 %%gry, i64 %%grz, ptr %%args, ptr %%frames, i64 %%%s.li, i32 %s)",
+			p, item, p, p, p, p, entry)
+		w("  br i1 %%%s.failed, label %%done, label %%%s.latchx, !prof !1", p, p)
+	}
+	// One loop nest per resume point, entering every work-item there.
+	for r := 0; r <= k.Resumes; r++ {
+		p := fmt.Sprintf("u%d", r)
+		nest(p, func() { call(p, fmt.Sprint(r)) }, "scan")
+	}
+	// The scan: are all work-items at one state, and has any not returned?
+	w("scan:")
+	w("  %%K = load i32, ptr %%frames, align 16")
+	w("  store i1 true, ptr %%same, align 1")
+	w("  store i1 false, ptr %%live, align 1")
+	w("  br label %%s.pre")
+	nest("s", func() {
+		w("  %%s.off = mul nuw nsw i64 %%s.li, 4")
+		w("  %%s.p = getelementptr inbounds i8, ptr %%frames, i64 %%s.off")
+		w("  %%s.st = load i32, ptr %%s.p, align 4")
+		w("  %%s.eq = icmp eq i32 %%s.st, %%K")
+		w("  %%s.same0 = load i1, ptr %%same, align 1")
+		w("  %%s.same1 = and i1 %%s.same0, %%s.eq")
+		w("  store i1 %%s.same1, ptr %%same, align 1")
+		w("  %%s.on = icmp ne i32 %%s.st, %d", stateDone)
+		w("  %%s.live0 = load i1, ptr %%live, align 1")
+		w("  %%s.live1 = or i1 %%s.live0, %%s.on")
+		w("  store i1 %%s.live1, ptr %%live, align 1")
+		w("  br label %%s.latchx")
+	}, "scanned")
+	w("scanned:")
+	w("  %%anylive = load i1, ptr %%live, align 1")
+	w("  br i1 %%anylive, label %%pick, label %%done")
+	w("pick:")
+	w("  %%allsame = load i1, ptr %%same, align 1")
+	w("  br i1 %%allsame, label %%uniform, label %%g.pre")
+	w("uniform:")
+	var cases []string
+	for r := 0; r <= k.Resumes; r++ {
+		cases = append(cases, fmt.Sprintf("i32 %d, label %%u%d.pre", r, r))
+	}
+	w("  switch i32 %%K, label %%g.pre [ %s ]", strings.Join(cases, " "))
+	// The general round: each work-item entered at its own state.
+	nest("g", func() {
+		w("  %%g.off = mul nuw nsw i64 %%g.li, 4")
+		w("  %%g.p = getelementptr inbounds i8, ptr %%frames, i64 %%g.off")
+		w("  %%g.st = load i32, ptr %%g.p, align 4")
+		call("g", "%g.st")
+	}, "scan")
 }

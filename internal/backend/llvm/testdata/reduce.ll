@@ -4,11 +4,23 @@ target triple = "x86_64-unknown-linux-gnu"
 
 %T.main.R = type { { ptr, i64, i64 }, { ptr, i64, i64 } }
 
-define internal i1 @"(*main.R).Kernel.item"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0, ptr noalias %frame) alwaysinline nounwind {
+define internal i1 @"(*main.R).Kernel.item"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0, ptr noalias %frames, i64 %li, i32 %resume) alwaysinline nounwind {
 entry:
-  %v13 = getelementptr inbounds i8, ptr %frame, i64 8
-  %state = load i32, ptr %frame, align 4
-  switch i32 %state, label %b0 [ i32 -1, label %finished i32 1, label %resume1 i32 2, label %resume2 ]
+  %t230 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t231 = load i64, ptr %t230, align 8, !invariant.load !0
+  %t232 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t233 = load i64, ptr %t232, align 8, !invariant.load !0
+  %t234 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t235 = load i64, ptr %t234, align 8, !invariant.load !0
+  %Gxy = mul nuw nsw i64 %t231, %t233
+  %G = mul nuw nsw i64 %Gxy, %t235
+  %stateoff = mul nuw nsw i64 %li, 4
+  %statep = getelementptr inbounds i8, ptr %frames, i64 %stateoff
+  %t236 = mul nuw nsw i64 %G, 4
+  %t237 = mul nuw nsw i64 %li, 8
+  %t238 = add nuw nsw i64 %t236, %t237
+  %v13 = getelementptr inbounds i8, ptr %frames, i64 %t238
+  switch i32 %resume, label %b0 [ i32 -1, label %finished i32 1, label %resume1 i32 2, label %resume2 ]
 finished:
   ret i1 false
 b0:
@@ -16,241 +28,325 @@ b0:
   %t2 = load i64, ptr %t1, align 8, !invariant.load !0
   %t3 = mul nuw nsw i64 %grx, %t2
   %t4 = add nuw nsw i64 %t3, %lx
-  %t5 = getelementptr inbounds i8, ptr %frame, i64 32
-  store i64 %lx, ptr %t5, align 8
-  %t6 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t7 = load i64, ptr %t6, align 8, !invariant.load !0
-  %t8 = getelementptr inbounds i8, ptr %frame, i64 24
-  store i64 %t7, ptr %t8, align 8
+  %t5 = mul nuw nsw i64 %G, 32
+  %t6 = mul nuw nsw i64 %li, 8
+  %t7 = add nuw nsw i64 %t5, %t6
+  %t8 = getelementptr inbounds i8, ptr %frames, i64 %t7
+  store i64 %lx, ptr %t8, align 8
+  %t9 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t10 = load i64, ptr %t9, align 8, !invariant.load !0
+  %t11 = mul nuw nsw i64 %G, 24
+  %t12 = mul nuw nsw i64 %li, 8
+  %t13 = add nuw nsw i64 %t11, %t12
+  %t14 = getelementptr inbounds i8, ptr %frames, i64 %t13
+  store i64 %t10, ptr %t14, align 8
   %v7 = getelementptr %T.main.R, ptr %v0, i32 0, i32 0
   %v8 = load { ptr, i64, i64 }, ptr %v7, align 8, !invariant.load !0
   %v9 = extractvalue { ptr, i64, i64 } %v8, 1
-  %t9 = icmp uge i64 %t4, %v9
-  br i1 %t9, label %t10.fail, label %t11.ok, !prof !1
-t10.fail:
-  %t12 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 1, ptr %t12, align 8
-  %t13 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %t4, ptr %t13, align 8
-  %t14 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 %v9, ptr %t14, align 8
-  %t15 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t16 = load i64, ptr %t15, align 8, !invariant.load !0
-  %t17 = mul nuw nsw i64 %grx, %t16
-  %t18 = add nuw nsw i64 %t17, %lx
-  %t19 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t18, ptr %t19, align 8
-  %t20 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t21 = load i64, ptr %t20, align 8, !invariant.load !0
-  %t22 = mul nuw nsw i64 %gry, %t21
-  %t23 = add nuw nsw i64 %t22, %ly
-  %t24 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t23, ptr %t24, align 8
-  %t25 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t26 = load i64, ptr %t25, align 8, !invariant.load !0
-  %t27 = mul nuw nsw i64 %grz, %t26
-  %t28 = add nuw nsw i64 %t27, %lz
-  %t29 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t28, ptr %t29, align 8
+  %t15 = icmp uge i64 %t4, %v9
+  br i1 %t15, label %t16.fail, label %t17.ok, !prof !1
+t16.fail:
+  %t18 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 1, ptr %t18, align 8
+  %t19 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %t4, ptr %t19, align 8
+  %t20 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 %v9, ptr %t20, align 8
+  %t21 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t22 = load i64, ptr %t21, align 8, !invariant.load !0
+  %t23 = mul nuw nsw i64 %grx, %t22
+  %t24 = add nuw nsw i64 %t23, %lx
+  %t25 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t24, ptr %t25, align 8
+  %t26 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t27 = load i64, ptr %t26, align 8, !invariant.load !0
+  %t28 = mul nuw nsw i64 %gry, %t27
+  %t29 = add nuw nsw i64 %t28, %ly
+  %t30 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t29, ptr %t30, align 8
+  %t31 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t32 = load i64, ptr %t31, align 8, !invariant.load !0
+  %t33 = mul nuw nsw i64 %grz, %t32
+  %t34 = add nuw nsw i64 %t33, %lz
+  %t35 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t34, ptr %t35, align 8
   ret i1 true
-t11.ok:
-  %t30 = extractvalue { ptr, i64, i64 } %v8, 0
-  %v11 = getelementptr inbounds float, ptr %t30, i64 %t4
+t17.ok:
+  %t36 = extractvalue { ptr, i64, i64 } %v8, 0
+  %v11 = getelementptr inbounds float, ptr %t36, i64 %t4
   %v12 = load float, ptr %v11, align 4
   call void @llvm.memset.p0.i64(ptr align 4 %v13, i8 0, i64 8, i1 false)
   %v14 = getelementptr inbounds [2 x float], ptr %v13, i64 0, i64 0
-  %t31 = getelementptr inbounds i8, ptr %frame, i64 64
-  store ptr %v14, ptr %t31, align 8
-  %t33 = getelementptr inbounds i8, ptr %frame, i64 64
-  %t32 = load ptr, ptr %t33, align 8
-  store float %v12, ptr %t32, align 4
-  %t34 = getelementptr inbounds i64, ptr %ctx, i64 12
-  %t35 = load ptr, ptr %t34, align 8, !invariant.load !0
-  %v16 = getelementptr inbounds i8, ptr %t35, i64 0
-  %t36 = getelementptr inbounds i8, ptr %frame, i64 48
-  store ptr %v16, ptr %t36, align 8
-  %t39 = getelementptr inbounds i8, ptr %frame, i64 32
-  %t38 = load i64, ptr %t39, align 8
-  %t37 = icmp uge i64 %t38, 256
-  %t41 = getelementptr inbounds i8, ptr %frame, i64 32
-  %t40 = load i64, ptr %t41, align 8
-  br i1 %t37, label %t42.fail, label %t43.ok, !prof !1
-t42.fail:
-  %t44 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 2, ptr %t44, align 8
-  %t45 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %t40, ptr %t45, align 8
-  %t46 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 256, ptr %t46, align 8
-  %t47 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t48 = load i64, ptr %t47, align 8, !invariant.load !0
-  %t49 = mul nuw nsw i64 %grx, %t48
-  %t50 = add nuw nsw i64 %t49, %lx
-  %t51 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t50, ptr %t51, align 8
-  %t52 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t53 = load i64, ptr %t52, align 8, !invariant.load !0
-  %t54 = mul nuw nsw i64 %gry, %t53
-  %t55 = add nuw nsw i64 %t54, %ly
-  %t56 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t55, ptr %t56, align 8
-  %t57 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t58 = load i64, ptr %t57, align 8, !invariant.load !0
-  %t59 = mul nuw nsw i64 %grz, %t58
-  %t60 = add nuw nsw i64 %t59, %lz
-  %t61 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t60, ptr %t61, align 8
+  %t37 = mul nuw nsw i64 %G, 64
+  %t38 = mul nuw nsw i64 %li, 8
+  %t39 = add nuw nsw i64 %t37, %t38
+  %t40 = getelementptr inbounds i8, ptr %frames, i64 %t39
+  store ptr %v14, ptr %t40, align 8
+  %t42 = mul nuw nsw i64 %G, 64
+  %t43 = mul nuw nsw i64 %li, 8
+  %t44 = add nuw nsw i64 %t42, %t43
+  %t45 = getelementptr inbounds i8, ptr %frames, i64 %t44
+  %t41 = load ptr, ptr %t45, align 8
+  store float %v12, ptr %t41, align 4
+  %t46 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t47 = load ptr, ptr %t46, align 8, !invariant.load !0
+  %v16 = getelementptr inbounds i8, ptr %t47, i64 0
+  %t48 = mul nuw nsw i64 %G, 48
+  %t49 = mul nuw nsw i64 %li, 8
+  %t50 = add nuw nsw i64 %t48, %t49
+  %t51 = getelementptr inbounds i8, ptr %frames, i64 %t50
+  store ptr %v16, ptr %t51, align 8
+  %t54 = mul nuw nsw i64 %G, 32
+  %t55 = mul nuw nsw i64 %li, 8
+  %t56 = add nuw nsw i64 %t54, %t55
+  %t57 = getelementptr inbounds i8, ptr %frames, i64 %t56
+  %t53 = load i64, ptr %t57, align 8
+  %t52 = icmp uge i64 %t53, 256
+  %t59 = mul nuw nsw i64 %G, 32
+  %t60 = mul nuw nsw i64 %li, 8
+  %t61 = add nuw nsw i64 %t59, %t60
+  %t62 = getelementptr inbounds i8, ptr %frames, i64 %t61
+  %t58 = load i64, ptr %t62, align 8
+  br i1 %t52, label %t63.fail, label %t64.ok, !prof !1
+t63.fail:
+  %t65 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 2, ptr %t65, align 8
+  %t66 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %t58, ptr %t66, align 8
+  %t67 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 256, ptr %t67, align 8
+  %t68 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t69 = load i64, ptr %t68, align 8, !invariant.load !0
+  %t70 = mul nuw nsw i64 %grx, %t69
+  %t71 = add nuw nsw i64 %t70, %lx
+  %t72 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t71, ptr %t72, align 8
+  %t73 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t74 = load i64, ptr %t73, align 8, !invariant.load !0
+  %t75 = mul nuw nsw i64 %gry, %t74
+  %t76 = add nuw nsw i64 %t75, %ly
+  %t77 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t76, ptr %t77, align 8
+  %t78 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t79 = load i64, ptr %t78, align 8, !invariant.load !0
+  %t80 = mul nuw nsw i64 %grz, %t79
+  %t81 = add nuw nsw i64 %t80, %lz
+  %t82 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t81, ptr %t82, align 8
   ret i1 true
-t43.ok:
-  %t63 = getelementptr inbounds i8, ptr %frame, i64 32
-  %t62 = load i64, ptr %t63, align 8
-  %t65 = getelementptr inbounds i8, ptr %frame, i64 48
-  %t64 = load ptr, ptr %t65, align 8
-  %v19 = getelementptr inbounds [256 x float], ptr %t64, i64 0, i64 %t62
-  %t66 = getelementptr inbounds i8, ptr %frame, i64 56
-  store ptr %v19, ptr %t66, align 8
-  %t68 = getelementptr inbounds i8, ptr %frame, i64 56
-  %t67 = load ptr, ptr %t68, align 8
-  store float %v12, ptr %t67, align 4
-  store i32 1, ptr %frame, align 4
+t64.ok:
+  %t84 = mul nuw nsw i64 %G, 32
+  %t85 = mul nuw nsw i64 %li, 8
+  %t86 = add nuw nsw i64 %t84, %t85
+  %t87 = getelementptr inbounds i8, ptr %frames, i64 %t86
+  %t83 = load i64, ptr %t87, align 8
+  %t89 = mul nuw nsw i64 %G, 48
+  %t90 = mul nuw nsw i64 %li, 8
+  %t91 = add nuw nsw i64 %t89, %t90
+  %t92 = getelementptr inbounds i8, ptr %frames, i64 %t91
+  %t88 = load ptr, ptr %t92, align 8
+  %v19 = getelementptr inbounds [256 x float], ptr %t88, i64 0, i64 %t83
+  %t93 = mul nuw nsw i64 %G, 56
+  %t94 = mul nuw nsw i64 %li, 8
+  %t95 = add nuw nsw i64 %t93, %t94
+  %t96 = getelementptr inbounds i8, ptr %frames, i64 %t95
+  store ptr %v19, ptr %t96, align 8
+  %t98 = mul nuw nsw i64 %G, 56
+  %t99 = mul nuw nsw i64 %li, 8
+  %t100 = add nuw nsw i64 %t98, %t99
+  %t101 = getelementptr inbounds i8, ptr %frames, i64 %t100
+  %t97 = load ptr, ptr %t101, align 8
+  store float %v12, ptr %t97, align 4
+  store i32 1, ptr %statep, align 4
   ret i1 false
 resume1:
-  %t70 = getelementptr inbounds i8, ptr %frame, i64 24
-  %t69 = load i64, ptr %t70, align 8
-  %t71 = icmp uge i64 1, 64
-  %t72 = select i1 %t71, i64 63, i64 1
-  %v22 = ashr i64 %t69, %t72
-  %t73 = getelementptr inbounds i8, ptr %frame, i64 16
-  store i64 %v22, ptr %t73, align 8
+  %t103 = mul nuw nsw i64 %G, 24
+  %t104 = mul nuw nsw i64 %li, 8
+  %t105 = add nuw nsw i64 %t103, %t104
+  %t106 = getelementptr inbounds i8, ptr %frames, i64 %t105
+  %t102 = load i64, ptr %t106, align 8
+  %t107 = icmp uge i64 1, 64
+  %t108 = select i1 %t107, i64 63, i64 1
+  %v22 = ashr i64 %t102, %t108
+  %t109 = mul nuw nsw i64 %G, 16
+  %t110 = mul nuw nsw i64 %li, 8
+  %t111 = add nuw nsw i64 %t109, %t110
+  %t112 = getelementptr inbounds i8, ptr %frames, i64 %t111
+  store i64 %v22, ptr %t112, align 8
   br label %b1
 b1:
-  %t74 = getelementptr inbounds i8, ptr %frame, i64 16
-  %v23 = load i64, ptr %t74, align 8
-  %t75 = getelementptr inbounds i8, ptr %frame, i64 40
-  store i64 %v23, ptr %t75, align 8
-  %t77 = getelementptr inbounds i8, ptr %frame, i64 40
-  %t76 = load i64, ptr %t77, align 8
-  %v24 = icmp sgt i64 %t76, 0
+  %t113 = mul nuw nsw i64 %G, 16
+  %t114 = mul nuw nsw i64 %li, 8
+  %t115 = add nuw nsw i64 %t113, %t114
+  %t116 = getelementptr inbounds i8, ptr %frames, i64 %t115
+  %v23 = load i64, ptr %t116, align 8
+  %t117 = mul nuw nsw i64 %G, 40
+  %t118 = mul nuw nsw i64 %li, 8
+  %t119 = add nuw nsw i64 %t117, %t118
+  %t120 = getelementptr inbounds i8, ptr %frames, i64 %t119
+  store i64 %v23, ptr %t120, align 8
+  %t122 = mul nuw nsw i64 %G, 40
+  %t123 = mul nuw nsw i64 %li, 8
+  %t124 = add nuw nsw i64 %t122, %t123
+  %t125 = getelementptr inbounds i8, ptr %frames, i64 %t124
+  %t121 = load i64, ptr %t125, align 8
+  %v24 = icmp sgt i64 %t121, 0
   br i1 %v24, label %b2, label %b5
 b5:
-  %t79 = getelementptr inbounds i8, ptr %frame, i64 32
-  %t78 = load i64, ptr %t79, align 8
-  %v35 = icmp eq i64 %t78, 0
+  %t127 = mul nuw nsw i64 %G, 32
+  %t128 = mul nuw nsw i64 %li, 8
+  %t129 = add nuw nsw i64 %t127, %t128
+  %t130 = getelementptr inbounds i8, ptr %frames, i64 %t129
+  %t126 = load i64, ptr %t130, align 8
+  %v35 = icmp eq i64 %t126, 0
   br i1 %v35, label %b6, label %b7
 b6:
-  %t81 = getelementptr inbounds i8, ptr %frame, i64 48
-  %t80 = load ptr, ptr %t81, align 8
-  %v36 = getelementptr inbounds [256 x float], ptr %t80, i64 0, i64 0
+  %t132 = mul nuw nsw i64 %G, 48
+  %t133 = mul nuw nsw i64 %li, 8
+  %t134 = add nuw nsw i64 %t132, %t133
+  %t135 = getelementptr inbounds i8, ptr %frames, i64 %t134
+  %t131 = load ptr, ptr %t135, align 8
+  %v36 = getelementptr inbounds [256 x float], ptr %t131, i64 0, i64 0
   %v37 = load float, ptr %v36, align 4
-  %t83 = getelementptr inbounds i8, ptr %frame, i64 64
-  %t82 = load ptr, ptr %t83, align 8
-  %v38 = load float, ptr %t82, align 4
+  %t137 = mul nuw nsw i64 %G, 64
+  %t138 = mul nuw nsw i64 %li, 8
+  %t139 = add nuw nsw i64 %t137, %t138
+  %t140 = getelementptr inbounds i8, ptr %frames, i64 %t139
+  %t136 = load ptr, ptr %t140, align 8
+  %v38 = load float, ptr %t136, align 4
   %v39 = getelementptr %T.main.R, ptr %v0, i32 0, i32 1
   %v40 = load { ptr, i64, i64 }, ptr %v39, align 8, !invariant.load !0
   %v41 = extractvalue { ptr, i64, i64 } %v40, 1
-  %t84 = icmp uge i64 %grx, %v41
-  br i1 %t84, label %t85.fail, label %t86.ok, !prof !1
-t85.fail:
-  %t87 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 3, ptr %t87, align 8
-  %t88 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %grx, ptr %t88, align 8
-  %t89 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 %v41, ptr %t89, align 8
-  %t90 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t91 = load i64, ptr %t90, align 8, !invariant.load !0
-  %t92 = mul nuw nsw i64 %grx, %t91
-  %t93 = add nuw nsw i64 %t92, %lx
-  %t94 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t93, ptr %t94, align 8
-  %t95 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t96 = load i64, ptr %t95, align 8, !invariant.load !0
-  %t97 = mul nuw nsw i64 %gry, %t96
-  %t98 = add nuw nsw i64 %t97, %ly
-  %t99 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t98, ptr %t99, align 8
-  %t100 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t101 = load i64, ptr %t100, align 8, !invariant.load !0
-  %t102 = mul nuw nsw i64 %grz, %t101
-  %t103 = add nuw nsw i64 %t102, %lz
-  %t104 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t103, ptr %t104, align 8
+  %t141 = icmp uge i64 %grx, %v41
+  br i1 %t141, label %t142.fail, label %t143.ok, !prof !1
+t142.fail:
+  %t144 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 3, ptr %t144, align 8
+  %t145 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %grx, ptr %t145, align 8
+  %t146 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 %v41, ptr %t146, align 8
+  %t147 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t148 = load i64, ptr %t147, align 8, !invariant.load !0
+  %t149 = mul nuw nsw i64 %grx, %t148
+  %t150 = add nuw nsw i64 %t149, %lx
+  %t151 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t150, ptr %t151, align 8
+  %t152 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t153 = load i64, ptr %t152, align 8, !invariant.load !0
+  %t154 = mul nuw nsw i64 %gry, %t153
+  %t155 = add nuw nsw i64 %t154, %ly
+  %t156 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t155, ptr %t156, align 8
+  %t157 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t158 = load i64, ptr %t157, align 8, !invariant.load !0
+  %t159 = mul nuw nsw i64 %grz, %t158
+  %t160 = add nuw nsw i64 %t159, %lz
+  %t161 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t160, ptr %t161, align 8
   ret i1 true
-t86.ok:
-  %t105 = extractvalue { ptr, i64, i64 } %v40, 0
-  %v44 = getelementptr inbounds float, ptr %t105, i64 %grx
+t143.ok:
+  %t162 = extractvalue { ptr, i64, i64 } %v40, 0
+  %v44 = getelementptr inbounds float, ptr %t162, i64 %grx
   %v45 = fsub float %v37, %v38
   %v46 = fadd float %v45, %v38
   store float %v46, ptr %v44, align 4
   br label %b7
 b7:
-  store i32 -1, ptr %frame, align 4
+  store i32 -1, ptr %statep, align 4
   ret i1 false
 b2:
-  %t107 = getelementptr inbounds i8, ptr %frame, i64 32
-  %t106 = load i64, ptr %t107, align 8
-  %t109 = getelementptr inbounds i8, ptr %frame, i64 40
-  %t108 = load i64, ptr %t109, align 8
-  %v25 = icmp slt i64 %t106, %t108
+  %t164 = mul nuw nsw i64 %G, 32
+  %t165 = mul nuw nsw i64 %li, 8
+  %t166 = add nuw nsw i64 %t164, %t165
+  %t167 = getelementptr inbounds i8, ptr %frames, i64 %t166
+  %t163 = load i64, ptr %t167, align 8
+  %t169 = mul nuw nsw i64 %G, 40
+  %t170 = mul nuw nsw i64 %li, 8
+  %t171 = add nuw nsw i64 %t169, %t170
+  %t172 = getelementptr inbounds i8, ptr %frames, i64 %t171
+  %t168 = load i64, ptr %t172, align 8
+  %v25 = icmp slt i64 %t163, %t168
   br i1 %v25, label %b3, label %b4
 b3:
-  %t111 = getelementptr inbounds i8, ptr %frame, i64 32
-  %t110 = load i64, ptr %t111, align 8
-  %t113 = getelementptr inbounds i8, ptr %frame, i64 40
-  %t112 = load i64, ptr %t113, align 8
-  %v26 = add i64 %t110, %t112
-  %t114 = icmp uge i64 %v26, 256
-  br i1 %t114, label %t115.fail, label %t116.ok, !prof !1
-t115.fail:
-  %t117 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 4, ptr %t117, align 8
-  %t118 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %v26, ptr %t118, align 8
-  %t119 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 256, ptr %t119, align 8
-  %t120 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t121 = load i64, ptr %t120, align 8, !invariant.load !0
-  %t122 = mul nuw nsw i64 %grx, %t121
-  %t123 = add nuw nsw i64 %t122, %lx
-  %t124 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t123, ptr %t124, align 8
-  %t125 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t126 = load i64, ptr %t125, align 8, !invariant.load !0
-  %t127 = mul nuw nsw i64 %gry, %t126
-  %t128 = add nuw nsw i64 %t127, %ly
-  %t129 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t128, ptr %t129, align 8
-  %t130 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t131 = load i64, ptr %t130, align 8, !invariant.load !0
-  %t132 = mul nuw nsw i64 %grz, %t131
-  %t133 = add nuw nsw i64 %t132, %lz
-  %t134 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t133, ptr %t134, align 8
+  %t174 = mul nuw nsw i64 %G, 32
+  %t175 = mul nuw nsw i64 %li, 8
+  %t176 = add nuw nsw i64 %t174, %t175
+  %t177 = getelementptr inbounds i8, ptr %frames, i64 %t176
+  %t173 = load i64, ptr %t177, align 8
+  %t179 = mul nuw nsw i64 %G, 40
+  %t180 = mul nuw nsw i64 %li, 8
+  %t181 = add nuw nsw i64 %t179, %t180
+  %t182 = getelementptr inbounds i8, ptr %frames, i64 %t181
+  %t178 = load i64, ptr %t182, align 8
+  %v26 = add i64 %t173, %t178
+  %t183 = icmp uge i64 %v26, 256
+  br i1 %t183, label %t184.fail, label %t185.ok, !prof !1
+t184.fail:
+  %t186 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 4, ptr %t186, align 8
+  %t187 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %v26, ptr %t187, align 8
+  %t188 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 256, ptr %t188, align 8
+  %t189 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t190 = load i64, ptr %t189, align 8, !invariant.load !0
+  %t191 = mul nuw nsw i64 %grx, %t190
+  %t192 = add nuw nsw i64 %t191, %lx
+  %t193 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t192, ptr %t193, align 8
+  %t194 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t195 = load i64, ptr %t194, align 8, !invariant.load !0
+  %t196 = mul nuw nsw i64 %gry, %t195
+  %t197 = add nuw nsw i64 %t196, %ly
+  %t198 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t197, ptr %t198, align 8
+  %t199 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t200 = load i64, ptr %t199, align 8, !invariant.load !0
+  %t201 = mul nuw nsw i64 %grz, %t200
+  %t202 = add nuw nsw i64 %t201, %lz
+  %t203 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t202, ptr %t203, align 8
   ret i1 true
-t116.ok:
-  %t136 = getelementptr inbounds i8, ptr %frame, i64 48
-  %t135 = load ptr, ptr %t136, align 8
-  %v28 = getelementptr inbounds [256 x float], ptr %t135, i64 0, i64 %v26
+t185.ok:
+  %t205 = mul nuw nsw i64 %G, 48
+  %t206 = mul nuw nsw i64 %li, 8
+  %t207 = add nuw nsw i64 %t205, %t206
+  %t208 = getelementptr inbounds i8, ptr %frames, i64 %t207
+  %t204 = load ptr, ptr %t208, align 8
+  %v28 = getelementptr inbounds [256 x float], ptr %t204, i64 0, i64 %v26
   %v29 = load float, ptr %v28, align 4
-  %t138 = getelementptr inbounds i8, ptr %frame, i64 56
-  %t137 = load ptr, ptr %t138, align 8
-  %v30 = load float, ptr %t137, align 4
+  %t210 = mul nuw nsw i64 %G, 56
+  %t211 = mul nuw nsw i64 %li, 8
+  %t212 = add nuw nsw i64 %t210, %t211
+  %t213 = getelementptr inbounds i8, ptr %frames, i64 %t212
+  %t209 = load ptr, ptr %t213, align 8
+  %v30 = load float, ptr %t209, align 4
   %v31 = fadd float %v30, %v29
-  %t140 = getelementptr inbounds i8, ptr %frame, i64 56
-  %t139 = load ptr, ptr %t140, align 8
-  store float %v31, ptr %t139, align 4
+  %t215 = mul nuw nsw i64 %G, 56
+  %t216 = mul nuw nsw i64 %li, 8
+  %t217 = add nuw nsw i64 %t215, %t216
+  %t218 = getelementptr inbounds i8, ptr %frames, i64 %t217
+  %t214 = load ptr, ptr %t218, align 8
+  store float %v31, ptr %t214, align 4
   br label %b4
 b4:
-  store i32 2, ptr %frame, align 4
+  store i32 2, ptr %statep, align 4
   ret i1 false
 resume2:
-  %t142 = getelementptr inbounds i8, ptr %frame, i64 40
-  %t141 = load i64, ptr %t142, align 8
-  %t143 = icmp uge i64 1, 64
-  %t144 = select i1 %t143, i64 63, i64 1
-  %v34 = ashr i64 %t141, %t144
-  %t145 = getelementptr inbounds i8, ptr %frame, i64 16
-  store i64 %v34, ptr %t145, align 8
+  %t220 = mul nuw nsw i64 %G, 40
+  %t221 = mul nuw nsw i64 %li, 8
+  %t222 = add nuw nsw i64 %t220, %t221
+  %t223 = getelementptr inbounds i8, ptr %frames, i64 %t222
+  %t219 = load i64, ptr %t223, align 8
+  %t224 = icmp uge i64 1, 64
+  %t225 = select i1 %t224, i64 63, i64 1
+  %v34 = ashr i64 %t219, %t225
+  %t226 = mul nuw nsw i64 %G, 16
+  %t227 = mul nuw nsw i64 %li, 8
+  %t228 = add nuw nsw i64 %t226, %t227
+  %t229 = getelementptr inbounds i8, ptr %frames, i64 %t228
+  store i64 %v34, ptr %t229, align 8
   br label %b1
 }
 
@@ -287,61 +383,181 @@ entry:
   %empty = or i1 %empty0, %emptyx
   %frp = getelementptr inbounds i64, ptr %ctx, i64 19
   %frames = load ptr, ptr %frp, align 8, !invariant.load !0
-  %blocked = alloca i1, align 1
+  %Gxy = mul nuw nsw i64 %lsx, %lsy
+  %G = mul nuw nsw i64 %Gxy, %lsz
+  %same = alloca i1, align 1
+  %live = alloca i1, align 1
   br i1 %empty, label %done, label %init
 init:
-  %nxy = mul nuw nsw i64 %nx, %ny
-  %n = mul nuw nsw i64 %nxy, %nz
-  br label %initloop
-initloop:
-  %i = phi i64 [ 0, %init ], [ %i1, %initloop ]
-  %ioff = mul nuw nsw i64 %i, 80
-  %ifr = getelementptr inbounds i8, ptr %frames, i64 %ioff
-  store i32 0, ptr %ifr, align 16
-  %i1 = add nuw nsw i64 %i, 1
-  %morei = icmp ult i64 %i1, %n
-  br i1 %morei, label %initloop, label %round
-round:
-  store i1 false, ptr %blocked, align 1
-  br label %loopz
-loopz:
-  %lz = phi i64 [ 0, %round ], [ %lz1, %latchz ]
-  br label %loopy
-loopy:
-  %ly = phi i64 [ 0, %loopz ], [ %ly1, %latchy ]
-  %rowz = mul nuw nsw i64 %lz, %ny
-  %row = add nuw nsw i64 %rowz, %ly
-  %rowi = mul nuw nsw i64 %row, %nx
-  br label %loopx
-loopx:
-  %lx = phi i64 [ 0, %loopy ], [ %lx1, %latchx ]
-  %li = add nuw nsw i64 %rowi, %lx
-  %foff = mul nuw nsw i64 %li, 80
-  %fr = getelementptr inbounds i8, ptr %frames, i64 %foff
-  %failed = call i1 @"(*main.R).Kernel.item"(ptr %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr %args, ptr %fr)
-  br i1 %failed, label %done, label %stopped, !prof !1
-stopped:
-  %st = load i32, ptr %fr, align 16
-  %atbarrier = icmp ne i32 %st, -1
-  %wasblocked = load i1, ptr %blocked, align 1
-  %isblocked = or i1 %wasblocked, %atbarrier
-  store i1 %isblocked, ptr %blocked, align 1
-  br label %latchx
-latchx:
-  %lx1 = add nuw nsw i64 %lx, 1
-  %morex = icmp ult i64 %lx1, %nx
-  br i1 %morex, label %loopx, label %latchy
-latchy:
-  %ly1 = add nuw nsw i64 %ly, 1
-  %morey = icmp ult i64 %ly1, %ny
-  br i1 %morey, label %loopy, label %latchz
-latchz:
-  %lz1 = add nuw nsw i64 %lz, 1
-  %morez = icmp ult i64 %lz1, %nz
-  br i1 %morez, label %loopz, label %next
-next:
-  %again = load i1, ptr %blocked, align 1
-  br i1 %again, label %round, label %done
+  %stbytes = mul nuw nsw i64 %G, 4
+  call void @llvm.memset.p0.i64(ptr align 16 %frames, i8 0, i64 %stbytes, i1 false)
+  br label %u0.pre
+u0.pre:
+  br label %u0.loopz
+u0.loopz:
+  %u0.lz = phi i64 [ 0, %u0.pre ], [ %u0.lz1, %u0.latchz ]
+  br label %u0.loopy
+u0.loopy:
+  %u0.ly = phi i64 [ 0, %u0.loopz ], [ %u0.ly1, %u0.latchy ]
+  %u0.rowz = mul nuw nsw i64 %u0.lz, %lsy
+  %u0.row = add nuw nsw i64 %u0.rowz, %u0.ly
+  %u0.rowi = mul nuw nsw i64 %u0.row, %lsx
+  br label %u0.loopx
+u0.loopx:
+  %u0.lx = phi i64 [ 0, %u0.loopy ], [ %u0.lx1, %u0.latchx ]
+  %u0.li = add nuw nsw i64 %u0.rowi, %u0.lx
+  %u0.failed = call i1 @"(*main.R).Kernel.item"(ptr %ctx, i64 %u0.lx, i64 %u0.ly, i64 %u0.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args, ptr %frames, i64 %u0.li, i32 0)
+  br i1 %u0.failed, label %done, label %u0.latchx, !prof !1
+u0.latchx:
+  %u0.lx1 = add nuw nsw i64 %u0.lx, 1
+  %u0.morex = icmp ult i64 %u0.lx1, %nx
+  br i1 %u0.morex, label %u0.loopx, label %u0.latchy
+u0.latchy:
+  %u0.ly1 = add nuw nsw i64 %u0.ly, 1
+  %u0.morey = icmp ult i64 %u0.ly1, %ny
+  br i1 %u0.morey, label %u0.loopy, label %u0.latchz
+u0.latchz:
+  %u0.lz1 = add nuw nsw i64 %u0.lz, 1
+  %u0.morez = icmp ult i64 %u0.lz1, %nz
+  br i1 %u0.morez, label %u0.loopz, label %scan
+u1.pre:
+  br label %u1.loopz
+u1.loopz:
+  %u1.lz = phi i64 [ 0, %u1.pre ], [ %u1.lz1, %u1.latchz ]
+  br label %u1.loopy
+u1.loopy:
+  %u1.ly = phi i64 [ 0, %u1.loopz ], [ %u1.ly1, %u1.latchy ]
+  %u1.rowz = mul nuw nsw i64 %u1.lz, %lsy
+  %u1.row = add nuw nsw i64 %u1.rowz, %u1.ly
+  %u1.rowi = mul nuw nsw i64 %u1.row, %lsx
+  br label %u1.loopx
+u1.loopx:
+  %u1.lx = phi i64 [ 0, %u1.loopy ], [ %u1.lx1, %u1.latchx ]
+  %u1.li = add nuw nsw i64 %u1.rowi, %u1.lx
+  %u1.failed = call i1 @"(*main.R).Kernel.item"(ptr %ctx, i64 %u1.lx, i64 %u1.ly, i64 %u1.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args, ptr %frames, i64 %u1.li, i32 1)
+  br i1 %u1.failed, label %done, label %u1.latchx, !prof !1
+u1.latchx:
+  %u1.lx1 = add nuw nsw i64 %u1.lx, 1
+  %u1.morex = icmp ult i64 %u1.lx1, %nx
+  br i1 %u1.morex, label %u1.loopx, label %u1.latchy
+u1.latchy:
+  %u1.ly1 = add nuw nsw i64 %u1.ly, 1
+  %u1.morey = icmp ult i64 %u1.ly1, %ny
+  br i1 %u1.morey, label %u1.loopy, label %u1.latchz
+u1.latchz:
+  %u1.lz1 = add nuw nsw i64 %u1.lz, 1
+  %u1.morez = icmp ult i64 %u1.lz1, %nz
+  br i1 %u1.morez, label %u1.loopz, label %scan
+u2.pre:
+  br label %u2.loopz
+u2.loopz:
+  %u2.lz = phi i64 [ 0, %u2.pre ], [ %u2.lz1, %u2.latchz ]
+  br label %u2.loopy
+u2.loopy:
+  %u2.ly = phi i64 [ 0, %u2.loopz ], [ %u2.ly1, %u2.latchy ]
+  %u2.rowz = mul nuw nsw i64 %u2.lz, %lsy
+  %u2.row = add nuw nsw i64 %u2.rowz, %u2.ly
+  %u2.rowi = mul nuw nsw i64 %u2.row, %lsx
+  br label %u2.loopx
+u2.loopx:
+  %u2.lx = phi i64 [ 0, %u2.loopy ], [ %u2.lx1, %u2.latchx ]
+  %u2.li = add nuw nsw i64 %u2.rowi, %u2.lx
+  %u2.failed = call i1 @"(*main.R).Kernel.item"(ptr %ctx, i64 %u2.lx, i64 %u2.ly, i64 %u2.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args, ptr %frames, i64 %u2.li, i32 2)
+  br i1 %u2.failed, label %done, label %u2.latchx, !prof !1
+u2.latchx:
+  %u2.lx1 = add nuw nsw i64 %u2.lx, 1
+  %u2.morex = icmp ult i64 %u2.lx1, %nx
+  br i1 %u2.morex, label %u2.loopx, label %u2.latchy
+u2.latchy:
+  %u2.ly1 = add nuw nsw i64 %u2.ly, 1
+  %u2.morey = icmp ult i64 %u2.ly1, %ny
+  br i1 %u2.morey, label %u2.loopy, label %u2.latchz
+u2.latchz:
+  %u2.lz1 = add nuw nsw i64 %u2.lz, 1
+  %u2.morez = icmp ult i64 %u2.lz1, %nz
+  br i1 %u2.morez, label %u2.loopz, label %scan
+scan:
+  %K = load i32, ptr %frames, align 16
+  store i1 true, ptr %same, align 1
+  store i1 false, ptr %live, align 1
+  br label %s.pre
+s.pre:
+  br label %s.loopz
+s.loopz:
+  %s.lz = phi i64 [ 0, %s.pre ], [ %s.lz1, %s.latchz ]
+  br label %s.loopy
+s.loopy:
+  %s.ly = phi i64 [ 0, %s.loopz ], [ %s.ly1, %s.latchy ]
+  %s.rowz = mul nuw nsw i64 %s.lz, %lsy
+  %s.row = add nuw nsw i64 %s.rowz, %s.ly
+  %s.rowi = mul nuw nsw i64 %s.row, %lsx
+  br label %s.loopx
+s.loopx:
+  %s.lx = phi i64 [ 0, %s.loopy ], [ %s.lx1, %s.latchx ]
+  %s.li = add nuw nsw i64 %s.rowi, %s.lx
+  %s.off = mul nuw nsw i64 %s.li, 4
+  %s.p = getelementptr inbounds i8, ptr %frames, i64 %s.off
+  %s.st = load i32, ptr %s.p, align 4
+  %s.eq = icmp eq i32 %s.st, %K
+  %s.same0 = load i1, ptr %same, align 1
+  %s.same1 = and i1 %s.same0, %s.eq
+  store i1 %s.same1, ptr %same, align 1
+  %s.on = icmp ne i32 %s.st, -1
+  %s.live0 = load i1, ptr %live, align 1
+  %s.live1 = or i1 %s.live0, %s.on
+  store i1 %s.live1, ptr %live, align 1
+  br label %s.latchx
+s.latchx:
+  %s.lx1 = add nuw nsw i64 %s.lx, 1
+  %s.morex = icmp ult i64 %s.lx1, %nx
+  br i1 %s.morex, label %s.loopx, label %s.latchy
+s.latchy:
+  %s.ly1 = add nuw nsw i64 %s.ly, 1
+  %s.morey = icmp ult i64 %s.ly1, %ny
+  br i1 %s.morey, label %s.loopy, label %s.latchz
+s.latchz:
+  %s.lz1 = add nuw nsw i64 %s.lz, 1
+  %s.morez = icmp ult i64 %s.lz1, %nz
+  br i1 %s.morez, label %s.loopz, label %scanned
+scanned:
+  %anylive = load i1, ptr %live, align 1
+  br i1 %anylive, label %pick, label %done
+pick:
+  %allsame = load i1, ptr %same, align 1
+  br i1 %allsame, label %uniform, label %g.pre
+uniform:
+  switch i32 %K, label %g.pre [ i32 0, label %u0.pre i32 1, label %u1.pre i32 2, label %u2.pre ]
+g.pre:
+  br label %g.loopz
+g.loopz:
+  %g.lz = phi i64 [ 0, %g.pre ], [ %g.lz1, %g.latchz ]
+  br label %g.loopy
+g.loopy:
+  %g.ly = phi i64 [ 0, %g.loopz ], [ %g.ly1, %g.latchy ]
+  %g.rowz = mul nuw nsw i64 %g.lz, %lsy
+  %g.row = add nuw nsw i64 %g.rowz, %g.ly
+  %g.rowi = mul nuw nsw i64 %g.row, %lsx
+  br label %g.loopx
+g.loopx:
+  %g.lx = phi i64 [ 0, %g.loopy ], [ %g.lx1, %g.latchx ]
+  %g.li = add nuw nsw i64 %g.rowi, %g.lx
+  %g.off = mul nuw nsw i64 %g.li, 4
+  %g.p = getelementptr inbounds i8, ptr %frames, i64 %g.off
+  %g.st = load i32, ptr %g.p, align 4
+  %g.failed = call i1 @"(*main.R).Kernel.item"(ptr %ctx, i64 %g.lx, i64 %g.ly, i64 %g.lz, i64 %grx, i64 %gry, i64 %grz, ptr %args, ptr %frames, i64 %g.li, i32 %g.st)
+  br i1 %g.failed, label %done, label %g.latchx, !prof !1
+g.latchx:
+  %g.lx1 = add nuw nsw i64 %g.lx, 1
+  %g.morex = icmp ult i64 %g.lx1, %nx
+  br i1 %g.morex, label %g.loopx, label %g.latchy
+g.latchy:
+  %g.ly1 = add nuw nsw i64 %g.ly, 1
+  %g.morey = icmp ult i64 %g.ly1, %ny
+  br i1 %g.morey, label %g.loopy, label %g.latchz
+g.latchz:
+  %g.lz1 = add nuw nsw i64 %g.lz, 1
+  %g.morez = icmp ult i64 %g.lz1, %nz
+  br i1 %g.morez, label %g.loopz, label %scan
 done:
   ret void
 }
