@@ -17,6 +17,9 @@ type Variant struct {
 	Type      reflect.Type // the kernel's pointer type, such as *main.Saxpy
 	Unchecked bool         // compiled without bounds, nil, divide and shift checks
 	Consts    string       // the bytes of the const fields in field order; "" for a kernel without any
+	// Group, when not zero, is the work-group size the code is specialised for
+	// (passes.Options.GroupSize): set by a device that compiles per group size.
+	Group [3]int64
 }
 
 // VariantOf returns the Variant of a launch of kernel k, a non-nil pointer to its argument struct.
@@ -39,7 +42,7 @@ func VariantOf(k any, unchecked bool) Variant {
 // Options returns the options of the passes that compile v: its checks and the values of its
 // const fields.
 func (v Variant) Options() passes.Options {
-	opts := passes.Options{Unchecked: v.Unchecked}
+	opts := passes.Options{Unchecked: v.Unchecked, GroupSize: v.Group}
 	symbol := Symbol(v.Type)
 	consts := v.Consts
 	for _, f := range constFieldsOf(v.Type) {

@@ -18,6 +18,7 @@ var update = flag.Bool("update", false, "rewrite the expected outputs of testdat
 //	free text, and option lines:
 //	  unchecked            (Options.Unchecked)
 //	  specialize FIELD=BITS (for the module's first kernel)
+//	  group X,Y,Z          (Options.GroupSize)
 //	-- input --
 //	IR text (ir.Parse; ; comments allowed)
 //	-- output --
@@ -76,6 +77,14 @@ func goldenOptions(t *testing.T, header string, m *ir.Module) Options {
 		switch {
 		case len(f) == 1 && f[0] == "unchecked":
 			opts.Unchecked = true
+		case len(f) == 2 && f[0] == "group":
+			for i, x := range strings.Split(f[1], ",") {
+				n, err := strconv.ParseInt(x, 10, 64)
+				if err != nil || i > 2 {
+					t.Fatalf("bad option line %q", line)
+				}
+				opts.GroupSize[i] = n
+			}
 		case len(f) == 2 && f[0] == "specialize":
 			field, bits, ok := strings.Cut(f[1], "=")
 			i, err1 := strconv.Atoi(field)

@@ -30,6 +30,11 @@ type Options struct {
 	// a value here is left a load.
 	Specialize []Const
 
+	// GroupSize, when not zero, is the work-group size every launch of the code has: the
+	// specialize pass replaces the kernels' LocalSize queries (in a constant dimension) with
+	// its numbers, so that a device compiling per group size knows the group's bounds.
+	GroupSize [3]int64
+
 	// Unchecked removes every bounds, nil, divide and shift check, for speed: a work-item that
 	// would have panicked has undefined behaviour instead.
 	Unchecked bool

@@ -14,7 +14,8 @@ import (
 //
 // (where %0 is the kernel's param) with the constant. The loads are left for dce. A value for a
 // field that is not const, not scalar or does not exist, or for a kernel that is not in the module,
-// is an error: the caller's bug.
+// is an error: the caller's bug. With Options.GroupSize, the kernels' LocalSize queries become
+// constants too.
 func specialize(s *state) error {
 	byKernel := map[string]map[int]int64{}
 	for _, c := range s.opts.Specialize {
@@ -48,7 +49,34 @@ func specialize(s *state) error {
 			specializeKernel(f, vals)
 		}
 	}
+	if g := s.opts.GroupSize; g != [3]int64{} {
+		for _, d := range g {
+			if d < 1 {
+				return fmt.Errorf("group size %v: each dimension must be at least 1", g)
+			}
+		}
+		for _, f := range s.m.Kernels() {
+			specializeGroup(f, g)
+		}
+	}
 	return nil
+}
+
+// specializeGroup replaces kernel f's LocalSize queries in a constant dimension with the group
+// size g.
+func specializeGroup(f *ir.Func, g [3]int64) {
+	cs := newConsts(f)
+	r := replacer{}
+	for _, b := range f.Blocks {
+		for _, v := range b.Instrs {
+			if v.Op == ir.OpIntrinsic && v.Intrinsic() == ir.LocalSize && v.Args[0].Op == ir.OpConst {
+				if d := v.Args[0].AuxInt; d >= 0 && d < 3 {
+					r[v] = cs.get(v.Type.(*ir.Basic), g[d])
+				}
+			}
+		}
+	}
+	r.apply(f)
 }
 
 func specializeKernel(f *ir.Func, vals map[int]int64) {

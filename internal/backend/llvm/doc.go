@@ -97,12 +97,13 @@
 // A work-item's frame (Kernel.FrameSize bytes, a multiple of 16) holds its state as an i32 at
 // offset 0 (0: not started; k > 0: stopped at the k-th barrier of the lowering; -1: returned),
 // the memory of its private variables (so an OpLocal is its address in the frame, still zeroed
-// each time it runs), the incoming value of every phi (stored by each predecessor before it
-// branches, loaded at the top of the phi's block: no LLVM phi is emitted), and a slot for every
-// value that may be live across a barrier: conservatively, every value used in another block
-// than its own, or after a barrier in its own (a phi's operand is used at the end of the
-// predecessor, a block's controls at its end). Such a value is stored to its slot once
-// computed and loaded at each use. The frames of a group (ctx[19], Kernel.FrameSize bytes per
+// each time it runs), and a slot for every value live at a barrier (liveness over the IR's
+// blocks: defined before the barrier on some path and used after it), stored once computed and
+// loaded at each use. Values that live within one region between barriers stay SSA values; work-
+// item queries and shared variables' addresses are remade at each use rather than kept (which
+// keeps what LLVM knows of a local id's range). A phi that lives across a barrier, or has such
+// an incoming value, goes through the frame too (each predecessor stores its incoming value,
+// the phi's block loads it); any other phi is an LLVM phi. The frames of a group (ctx[19], Kernel.FrameSize bytes per
 // work-item of a whole group) are laid out slot by slot: the slot at offset off of work-item
 // li = (lz*Ly + ly)*Lx + lx (L the group size) is at frames + off*G + li*size, G = Lx*Ly*Lz, so
 // that a loop over x reads and writes each slot contiguously. The function starts with a switch

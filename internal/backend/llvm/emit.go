@@ -34,6 +34,8 @@ type Kernel struct {
 	// FrameSize is, for a kernel with barriers lowered by loop fission, the bytes of one
 	// work-item's frame (a multiple of 16); 0 for a kernel without barriers.
 	FrameSize int64
+	// GroupSize is the target's GroupSize: the group size the code is specialised for, or zero.
+	GroupSize [3]int64
 	// Resumes is, for a kernel lowered by loop fission, the number of points after a barrier
 	// its work-item function can be entered at (1..Resumes; 0 is its start).
 	Resumes int
@@ -116,7 +118,7 @@ func EmitModule(m *ir.Module, t *Target) (out *Output, err error) {
 				sym = symbolName(f.Name) + "_" + strconv.Itoa(n)
 			}
 			syms[sym] = true
-			e.out.Kernels = append(e.out.Kernels, &Kernel{Name: f.Name, Symbol: sym})
+			e.out.Kernels = append(e.out.Kernels, &Kernel{Name: f.Name, Symbol: sym, GroupSize: t.GroupSize})
 		}
 	}
 	ki := 0
@@ -475,6 +477,9 @@ func (b *fn) op(v *ir.Value) string {
 	}
 	if off, ok := b.spill[v]; ok {
 		return b.loadSlot(v.Type, off, "")
+	}
+	if b.fission && remat(v) {
+		return b.rematerialize(v)
 	}
 	if n, ok := b.names[v]; ok {
 		return n

@@ -34,63 +34,153 @@ func (b *fn) planFission() {
 		off += max(t.Size(), 1)
 		return o
 	}
-	pos := map[*ir.Value]int{}
-	barriers := map[*ir.Block][]int{}
 	for _, blk := range f.Blocks {
-		for i, v := range blk.Instrs {
-			pos[v] = i
-			switch {
-			case v.Op == ir.OpLocal:
+		for _, v := range blk.Instrs {
+			if v.Op == ir.OpLocal {
 				b.local[v] = slot(v, v.Type.(*ir.Pointer).Elem)
-			case v.Op == ir.OpPhi:
-				b.phiin[v] = slot(v, v.Type)
-			case v.Op == ir.OpIntrinsic && v.Intrinsic() == ir.Barrier:
-				barriers[blk] = append(barriers[blk], i)
 			}
 		}
 	}
+	cross := liveAcrossBarriers(f)
+	// A phi goes through the frame (its incoming values stored by the predecessors, loaded at
+	// its block) when it or one of its incoming values lives across a barrier; any other phi is
+	// an LLVM phi.
 	var need []*ir.Value
-	needed := map[*ir.Value]bool{}
-	use := func(a *ir.Value, blk *ir.Block, at int) {
-		switch a.Op {
-		case ir.OpParam, ir.OpConst, ir.OpZero, ir.OpLocal:
-			return
-		}
-		if needed[a] {
-			return
-		}
-		cross := a.Block != blk
-		if !cross {
-			for _, i := range barriers[blk] {
-				if i > pos[a] && i < at {
-					cross = true
-				}
-			}
-		}
-		if cross {
-			needed[a] = true
-			need = append(need, a)
-		}
-	}
 	for _, blk := range f.Blocks {
-		for i, v := range blk.Instrs {
-			for j, a := range v.Args {
-				if v.Op == ir.OpPhi {
-					p := blk.Preds[j]
-					use(a, p, len(p.Instrs))
-				} else {
-					use(a, blk, i)
+		for _, v := range blk.Instrs {
+			if v.Op != ir.OpPhi {
+				if cross[v] {
+					need = append(need, v)
 				}
+				continue
 			}
-		}
-		for _, c := range blk.Controls {
-			use(c, blk, len(blk.Instrs))
+			framed := cross[v]
+			for _, a := range v.Args {
+				framed = framed || cross[a] || remat(a)
+			}
+			if framed {
+				b.phiin[v] = slot(v, v.Type)
+			}
+			if cross[v] {
+				need = append(need, v)
+			}
 		}
 	}
 	for _, v := range need {
 		b.spill[v] = slot(v, v.Type)
 	}
 	b.kernel.FrameSize = (off + 15) / 16 * 16
+}
+
+// liveAcrossBarriers returns the values of f live at one of its barriers: defined before it on
+// some path and used after it. Those must be kept in the work-item's frame; every other value
+// lives within one region between barriers and stays an SSA value. Parameters, constants and
+// private variables' addresses are not values of the frame (they are remade at each entry).
+func liveAcrossBarriers(f *ir.Func) map[*ir.Value]bool {
+	kept := func(v *ir.Value) bool {
+		switch v.Op {
+		case ir.OpParam, ir.OpConst, ir.OpZero, ir.OpLocal:
+			return false
+		}
+		return !remat(v)
+	}
+	liveIn := map[*ir.Block]map[*ir.Value]bool{}
+	liveOut := func(blk *ir.Block) map[*ir.Value]bool {
+		out := map[*ir.Value]bool{}
+		for _, s := range blk.Succs {
+			for v := range liveIn[s] {
+				out[v] = true
+			}
+			for i, p := range s.Preds {
+				if p != blk {
+					continue
+				}
+				for _, v := range s.Instrs {
+					if v.Op == ir.OpPhi && kept(v.Args[i]) {
+						out[v.Args[i]] = true
+					}
+				}
+			}
+		}
+		return out
+	}
+	cross := map[*ir.Value]bool{}
+	// walk computes the values live at the start of blk from those live at its end, noting those
+	// live at each barrier when note is set.
+	walk := func(blk *ir.Block, live map[*ir.Value]bool, note bool) map[*ir.Value]bool {
+		for _, c := range blk.Controls {
+			if kept(c) {
+				live[c] = true
+			}
+		}
+		for i := len(blk.Instrs) - 1; i >= 0; i-- {
+			v := blk.Instrs[i]
+			if note && v.Op == ir.OpIntrinsic && v.Intrinsic() == ir.Barrier {
+				for x := range live {
+					cross[x] = true
+				}
+			}
+			delete(live, v)
+			if v.Op == ir.OpPhi {
+				continue // its operands are used at the ends of the predecessors
+			}
+			for _, a := range v.Args {
+				if kept(a) {
+					live[a] = true
+				}
+			}
+		}
+		return live
+	}
+	order := blockOrder(f)
+	for changed := true; changed; {
+		changed = false
+		for i := len(order) - 1; i >= 0; i-- {
+			blk := order[i]
+			in := walk(blk, liveOut(blk), false)
+			if len(in) != len(liveIn[blk]) {
+				liveIn[blk] = in
+				changed = true
+				continue
+			}
+			for v := range in {
+				if !liveIn[blk][v] {
+					liveIn[blk] = in
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	for _, blk := range f.Blocks {
+		walk(blk, liveOut(blk), true)
+	}
+	return cross
+}
+
+// remat reports whether v is remade at each use in a resumable function instead of being kept
+// in the frame: a work-item query in a constant dimension and a shared variable's address cost
+// an instruction or two to remake, and remade they keep what LLVM knows of them (a local id's
+// range, above all), which a load from the frame loses.
+func remat(v *ir.Value) bool {
+	switch v.Op {
+	case ir.OpShared:
+		return true
+	case ir.OpIntrinsic:
+		return v.Intrinsic().IsWorkItem() && v.Args[0].Op == ir.OpConst
+	}
+	return false
+}
+
+// rematerialize emits v (remat) again at the current point and returns its new name.
+func (b *fn) rematerialize(v *ir.Value) string {
+	if v.Op == ir.OpIntrinsic {
+		return b.e.t.WorkItem(b.Builder, v.Intrinsic(), int(v.Args[0].AuxInt))
+	}
+	base := b.e.t.SharedBase(b.Builder)
+	p := b.Tmp()
+	b.Line("%s = getelementptr inbounds i8, %s %s, i64 %d", p, b.e.ptrType(ir.Shared), base, b.kernel.SharedOffsets[v.AuxInt])
+	return p
 }
 
 // framePtr returns a pointer to the work-item's slot of size bytes at offset off of the frame.
@@ -164,8 +254,8 @@ func (b *fn) phiStores(blk *ir.Block) {
 			}
 		}
 		for _, v := range s.Instrs {
-			if v.Op == ir.OpPhi {
-				b.storeSlot(v.Type, b.op(v.Args[j]), b.phiin[v])
+			if off, ok := b.phiin[v]; ok {
+				b.storeSlot(v.Type, b.op(v.Args[j]), off)
 			}
 		}
 	}

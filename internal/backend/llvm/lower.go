@@ -91,8 +91,8 @@ func (b *fn) instr(v *ir.Value) {
 	case ir.OpParam, ir.OpConst, ir.OpZero:
 		// Params are named in the signature, constants are literals.
 	case ir.OpPhi:
-		if b.fission {
-			b.loadSlot(v.Type, b.phiin[v], d)
+		if off, ok := b.phiin[v]; ok {
+			b.loadSlot(v.Type, off, d)
 			break
 		}
 		b.phis = append(b.phis, v)

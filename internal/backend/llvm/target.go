@@ -47,6 +47,10 @@ type Target struct {
 	// barriers is lowered by loop fission: as a resumable work-item function with a frame per
 	// work-item (Kernel.FrameSize), which the Entry hook runs in rounds. Barrier is then unused.
 	Fission bool
+	// GroupSize, when not zero, is the work-group size of every launch of the code: the Entry
+	// hook may use it as a constant (the passes made the kernel's LocalSize queries constants
+	// with passes.Options.GroupSize).
+	GroupSize [3]int64
 	// Hoist says that the Entry hook runs a group through Kernel.FastItem when Kernel.Guard
 	// holds (see hoist.go), so that the lowering emits them for kernels without barriers.
 	Hoist bool
@@ -162,8 +166,12 @@ func cpuEntry(mb *ModuleBuilder, k *Kernel, item string) {
 	for d, n := range []string{"x", "y", "z"} {
 		w("  %%gsp%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", n, ctxGlobalSize+d)
 		w("  %%gs%s = load i64, ptr %%gsp%s, align 8, !invariant.load !0", n, n)
-		w("  %%lsp%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", n, ctxLocalSize+d)
-		w("  %%ls%s = load i64, ptr %%lsp%s, align 8, !invariant.load !0", n, n)
+		if k.GroupSize[d] > 0 {
+			w("  %%ls%s = add i64 0, %d", n, k.GroupSize[d])
+		} else {
+			w("  %%lsp%s = getelementptr inbounds i64, ptr %%ctx, i64 %d", n, ctxLocalSize+d)
+			w("  %%ls%s = load i64, ptr %%lsp%s, align 8, !invariant.load !0", n, n)
+		}
 		w("  %%base%s = mul nuw nsw i64 %%gr%s, %%ls%s", n, n, n)
 		w("  %%left%s = sub nuw nsw i64 %%gs%s, %%base%s", n, n, n)
 		w("  %%n%s = call i64 @llvm.umin.i64(i64 %%ls%s, i64 %%left%s)", n, n, n)

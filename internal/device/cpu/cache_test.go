@@ -45,7 +45,7 @@ func TestDiskCache(t *testing.T) {
 		t.Helper()
 		before := cpu.ToolchainRuns.Load()
 		start := time.Now()
-		if err := cpu.Compile(ctx, typ); err != nil {
+		if err := cpu.Compile(ctx, typ, [3]int64{256, 1, 1}); err != nil {
 			t.Fatal(err)
 		}
 		return cpu.ToolchainRuns.Load() - before, time.Since(start)
@@ -110,7 +110,7 @@ func TestDiskCacheOff(t *testing.T) {
 	t.Setenv(cache.DirEnv, "off")
 	before := cpu.ToolchainRuns.Load()
 	for range 2 {
-		if err := cpu.Compile(context.Background(), reflect.TypeFor[*SaxpyCached]()); err != nil {
+		if err := cpu.Compile(context.Background(), reflect.TypeFor[*SaxpyCached](), [3]int64{256, 1, 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -134,12 +134,12 @@ func BenchmarkCompileSaxpy(b *testing.B) {
 				b.Setenv(cache.DirEnv, "off")
 			} else {
 				b.Setenv(cache.DirEnv, b.TempDir())
-				if err := cpu.Compile(ctx, typ); err != nil {
+				if err := cpu.Compile(ctx, typ, [3]int64{256, 1, 1}); err != nil {
 					b.Fatal(err)
 				}
 			}
 			for b.Loop() {
-				if err := cpu.Compile(ctx, typ); err != nil {
+				if err := cpu.Compile(ctx, typ, [3]int64{256, 1, 1}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -28,7 +28,9 @@ func compile(ctx context.Context, v irsource.Variant) (*program, error) {
 	}
 	symbol := f.Name
 
-	out, err := llvm.EmitModule(mod, llvm.X86_64)
+	t := *llvm.X86_64
+	t.GroupSize = v.Group
+	out, err := llvm.EmitModule(mod, &t)
 	if err != nil {
 		return nil, err
 	}

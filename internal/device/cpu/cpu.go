@@ -21,9 +21,14 @@
 // Kernels with barriers run by loop fission (see internal/backend/llvm): each worker also has a
 // frame per work-item of a group, which the launch context points to.
 //
+// A kernel is compiled for the group size of its launch (irsource.Variant.Group): the group's
+// extent is then a constant in the code, which lets LLVM bound the local ids (shared-memory
+// indices, loops over a group) and unroll and vectorise around them. A program launched with
+// several group sizes is compiled once for each.
+//
 // Compiled programs are cached twice. In the process, the map per kernel type and variant
-// (irsource.Variant: the values of its geobacter:"const" fields and whether checks are removed):
-// a hit costs no hashing of IR and takes no lock. On a miss there, the disk cache (internal/cache) is consulted before running the
+// (irsource.Variant: the values of its geobacter:"const" fields, whether checks are removed,
+// the group size): a hit costs no hashing of IR and takes no lock. On a miss there, the disk cache (internal/cache) is consulted before running the
 // toolchain, keyed by the LLVM IR text, the target, the toolchain, Geobacter's own build and the
 // link flags; a miss builds the shared object and stores it. Either way the shared object is
 // written into a temporary directory made once per process and left there (deleting a loaded
@@ -145,7 +150,9 @@ func (*Device) Close() error { return nil }
 // Launch compiles the kernel (once per kernel type) and runs it over the grid on the kernel's own
 // argument struct.
 func (*Device) Launch(ctx context.Context, l *device.Launch) error {
-	p, err := programFor(ctx, irsource.VariantOf(l.Kernel, l.Unchecked))
+	v := irsource.VariantOf(l.Kernel, l.Unchecked)
+	v.Group = [3]int64{int64(l.Local[0]), int64(l.Local[1]), int64(l.Local[2])}
+	p, err := programFor(ctx, v)
 	if err != nil {
 		return err
 	}

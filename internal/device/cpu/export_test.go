@@ -10,9 +10,10 @@ import (
 // ToolchainRuns counts the shared objects built by running the toolchain.
 var ToolchainRuns = &toolchainRuns
 
-// Compile compiles the kernel type t as a first launch does, bypassing the in-process cache.
-func Compile(ctx context.Context, t reflect.Type) error {
-	_, err := compile(ctx, irsource.Variant{Type: t})
+// Compile compiles the kernel type t for groups of size group as a first launch does, bypassing
+// the in-process cache.
+func Compile(ctx context.Context, t reflect.Type, group [3]int64) error {
+	_, err := compile(ctx, irsource.Variant{Type: t, Group: group})
 	return err
 }
 

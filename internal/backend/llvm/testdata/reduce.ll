@@ -6,20 +6,20 @@ target triple = "x86_64-unknown-linux-gnu"
 
 define internal i1 @"(*main.R).Kernel.item"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0, ptr noalias %frames, i64 %li, i32 %resume) alwaysinline nounwind {
 entry:
-  %t230 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t231 = load i64, ptr %t230, align 8, !invariant.load !0
-  %t232 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t233 = load i64, ptr %t232, align 8, !invariant.load !0
-  %t234 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t235 = load i64, ptr %t234, align 8, !invariant.load !0
-  %Gxy = mul nuw nsw i64 %t231, %t233
-  %G = mul nuw nsw i64 %Gxy, %t235
+  %t191 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t192 = load i64, ptr %t191, align 8, !invariant.load !0
+  %t193 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t194 = load i64, ptr %t193, align 8, !invariant.load !0
+  %t195 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t196 = load i64, ptr %t195, align 8, !invariant.load !0
+  %Gxy = mul nuw nsw i64 %t192, %t194
+  %G = mul nuw nsw i64 %Gxy, %t196
   %stateoff = mul nuw nsw i64 %li, 4
   %statep = getelementptr inbounds i8, ptr %frames, i64 %stateoff
-  %t236 = mul nuw nsw i64 %G, 4
-  %t237 = mul nuw nsw i64 %li, 8
-  %t238 = add nuw nsw i64 %t236, %t237
-  %v13 = getelementptr inbounds i8, ptr %frames, i64 %t238
+  %t197 = mul nuw nsw i64 %G, 4
+  %t198 = mul nuw nsw i64 %li, 8
+  %t199 = add nuw nsw i64 %t197, %t198
+  %v13 = getelementptr inbounds i8, ptr %frames, i64 %t199
   switch i32 %resume, label %b0 [ i32 -1, label %finished i32 1, label %resume1 i32 2, label %resume2 ]
 finished:
   ret i1 false
@@ -28,28 +28,26 @@ b0:
   %t2 = load i64, ptr %t1, align 8, !invariant.load !0
   %t3 = mul nuw nsw i64 %grx, %t2
   %t4 = add nuw nsw i64 %t3, %lx
-  %t5 = mul nuw nsw i64 %G, 32
-  %t6 = mul nuw nsw i64 %li, 8
-  %t7 = add nuw nsw i64 %t5, %t6
-  %t8 = getelementptr inbounds i8, ptr %frames, i64 %t7
-  store i64 %lx, ptr %t8, align 8
-  %t9 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t10 = load i64, ptr %t9, align 8, !invariant.load !0
-  %t11 = mul nuw nsw i64 %G, 24
-  %t12 = mul nuw nsw i64 %li, 8
-  %t13 = add nuw nsw i64 %t11, %t12
-  %t14 = getelementptr inbounds i8, ptr %frames, i64 %t13
-  store i64 %t10, ptr %t14, align 8
+  %t5 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t6 = load i64, ptr %t5, align 8, !invariant.load !0
   %v7 = getelementptr %T.main.R, ptr %v0, i32 0, i32 0
   %v8 = load { ptr, i64, i64 }, ptr %v7, align 8, !invariant.load !0
   %v9 = extractvalue { ptr, i64, i64 } %v8, 1
-  %t15 = icmp uge i64 %t4, %v9
-  br i1 %t15, label %t16.fail, label %t17.ok, !prof !1
+  %t8 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t9 = load i64, ptr %t8, align 8, !invariant.load !0
+  %t10 = mul nuw nsw i64 %grx, %t9
+  %t11 = add nuw nsw i64 %t10, %lx
+  %t7 = icmp uge i64 %t11, %v9
+  %t12 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t13 = load i64, ptr %t12, align 8, !invariant.load !0
+  %t14 = mul nuw nsw i64 %grx, %t13
+  %t15 = add nuw nsw i64 %t14, %lx
+  br i1 %t7, label %t16.fail, label %t17.ok, !prof !1
 t16.fail:
   %t18 = getelementptr inbounds i64, ptr %ctx, i64 13
   store i64 1, ptr %t18, align 8
   %t19 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %t4, ptr %t19, align 8
+  store i64 %t15, ptr %t19, align 8
   %t20 = getelementptr inbounds i64, ptr %ctx, i64 15
   store i64 %v9, ptr %t20, align 8
   %t21 = getelementptr inbounds i64, ptr %ctx, i64 3
@@ -72,182 +70,154 @@ t16.fail:
   store i64 %t34, ptr %t35, align 8
   ret i1 true
 t17.ok:
-  %t36 = extractvalue { ptr, i64, i64 } %v8, 0
-  %v11 = getelementptr inbounds float, ptr %t36, i64 %t4
+  %t36 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t37 = load i64, ptr %t36, align 8, !invariant.load !0
+  %t38 = mul nuw nsw i64 %grx, %t37
+  %t39 = add nuw nsw i64 %t38, %lx
+  %t40 = extractvalue { ptr, i64, i64 } %v8, 0
+  %v11 = getelementptr inbounds float, ptr %t40, i64 %t39
   %v12 = load float, ptr %v11, align 4
   call void @llvm.memset.p0.i64(ptr align 4 %v13, i8 0, i64 8, i1 false)
   %v14 = getelementptr inbounds [2 x float], ptr %v13, i64 0, i64 0
-  %t37 = mul nuw nsw i64 %G, 64
-  %t38 = mul nuw nsw i64 %li, 8
-  %t39 = add nuw nsw i64 %t37, %t38
-  %t40 = getelementptr inbounds i8, ptr %frames, i64 %t39
-  store ptr %v14, ptr %t40, align 8
-  %t42 = mul nuw nsw i64 %G, 64
-  %t43 = mul nuw nsw i64 %li, 8
-  %t44 = add nuw nsw i64 %t42, %t43
-  %t45 = getelementptr inbounds i8, ptr %frames, i64 %t44
-  %t41 = load ptr, ptr %t45, align 8
-  store float %v12, ptr %t41, align 4
-  %t46 = getelementptr inbounds i64, ptr %ctx, i64 12
-  %t47 = load ptr, ptr %t46, align 8, !invariant.load !0
-  %v16 = getelementptr inbounds i8, ptr %t47, i64 0
-  %t48 = mul nuw nsw i64 %G, 48
-  %t49 = mul nuw nsw i64 %li, 8
-  %t50 = add nuw nsw i64 %t48, %t49
-  %t51 = getelementptr inbounds i8, ptr %frames, i64 %t50
-  store ptr %v16, ptr %t51, align 8
-  %t54 = mul nuw nsw i64 %G, 32
-  %t55 = mul nuw nsw i64 %li, 8
-  %t56 = add nuw nsw i64 %t54, %t55
-  %t57 = getelementptr inbounds i8, ptr %frames, i64 %t56
-  %t53 = load i64, ptr %t57, align 8
-  %t52 = icmp uge i64 %t53, 256
-  %t59 = mul nuw nsw i64 %G, 32
-  %t60 = mul nuw nsw i64 %li, 8
-  %t61 = add nuw nsw i64 %t59, %t60
-  %t62 = getelementptr inbounds i8, ptr %frames, i64 %t61
-  %t58 = load i64, ptr %t62, align 8
-  br i1 %t52, label %t63.fail, label %t64.ok, !prof !1
-t63.fail:
-  %t65 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 2, ptr %t65, align 8
-  %t66 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %t58, ptr %t66, align 8
-  %t67 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 256, ptr %t67, align 8
-  %t68 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t41 = mul nuw nsw i64 %G, 24
+  %t42 = mul nuw nsw i64 %li, 8
+  %t43 = add nuw nsw i64 %t41, %t42
+  %t44 = getelementptr inbounds i8, ptr %frames, i64 %t43
+  store ptr %v14, ptr %t44, align 8
+  %t46 = mul nuw nsw i64 %G, 24
+  %t47 = mul nuw nsw i64 %li, 8
+  %t48 = add nuw nsw i64 %t46, %t47
+  %t49 = getelementptr inbounds i8, ptr %frames, i64 %t48
+  %t45 = load ptr, ptr %t49, align 8
+  store float %v12, ptr %t45, align 4
+  %t50 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t51 = load ptr, ptr %t50, align 8, !invariant.load !0
+  %v16 = getelementptr inbounds i8, ptr %t51, i64 0
+  %t52 = icmp uge i64 %lx, 256
+  br i1 %t52, label %t53.fail, label %t54.ok, !prof !1
+t53.fail:
+  %t55 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 2, ptr %t55, align 8
+  %t56 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %lx, ptr %t56, align 8
+  %t57 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 256, ptr %t57, align 8
+  %t58 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t59 = load i64, ptr %t58, align 8, !invariant.load !0
+  %t60 = mul nuw nsw i64 %grx, %t59
+  %t61 = add nuw nsw i64 %t60, %lx
+  %t62 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t61, ptr %t62, align 8
+  %t63 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t64 = load i64, ptr %t63, align 8, !invariant.load !0
+  %t65 = mul nuw nsw i64 %gry, %t64
+  %t66 = add nuw nsw i64 %t65, %ly
+  %t67 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t66, ptr %t67, align 8
+  %t68 = getelementptr inbounds i64, ptr %ctx, i64 5
   %t69 = load i64, ptr %t68, align 8, !invariant.load !0
-  %t70 = mul nuw nsw i64 %grx, %t69
-  %t71 = add nuw nsw i64 %t70, %lx
-  %t72 = getelementptr inbounds i64, ptr %ctx, i64 16
+  %t70 = mul nuw nsw i64 %grz, %t69
+  %t71 = add nuw nsw i64 %t70, %lz
+  %t72 = getelementptr inbounds i64, ptr %ctx, i64 18
   store i64 %t71, ptr %t72, align 8
-  %t73 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t74 = load i64, ptr %t73, align 8, !invariant.load !0
-  %t75 = mul nuw nsw i64 %gry, %t74
-  %t76 = add nuw nsw i64 %t75, %ly
-  %t77 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t76, ptr %t77, align 8
-  %t78 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t79 = load i64, ptr %t78, align 8, !invariant.load !0
-  %t80 = mul nuw nsw i64 %grz, %t79
-  %t81 = add nuw nsw i64 %t80, %lz
-  %t82 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t81, ptr %t82, align 8
   ret i1 true
-t64.ok:
-  %t84 = mul nuw nsw i64 %G, 32
-  %t85 = mul nuw nsw i64 %li, 8
-  %t86 = add nuw nsw i64 %t84, %t85
-  %t87 = getelementptr inbounds i8, ptr %frames, i64 %t86
-  %t83 = load i64, ptr %t87, align 8
-  %t89 = mul nuw nsw i64 %G, 48
-  %t90 = mul nuw nsw i64 %li, 8
-  %t91 = add nuw nsw i64 %t89, %t90
-  %t92 = getelementptr inbounds i8, ptr %frames, i64 %t91
-  %t88 = load ptr, ptr %t92, align 8
-  %v19 = getelementptr inbounds [256 x float], ptr %t88, i64 0, i64 %t83
-  %t93 = mul nuw nsw i64 %G, 56
-  %t94 = mul nuw nsw i64 %li, 8
-  %t95 = add nuw nsw i64 %t93, %t94
-  %t96 = getelementptr inbounds i8, ptr %frames, i64 %t95
-  store ptr %v19, ptr %t96, align 8
-  %t98 = mul nuw nsw i64 %G, 56
-  %t99 = mul nuw nsw i64 %li, 8
-  %t100 = add nuw nsw i64 %t98, %t99
-  %t101 = getelementptr inbounds i8, ptr %frames, i64 %t100
-  %t97 = load ptr, ptr %t101, align 8
-  store float %v12, ptr %t97, align 4
+t54.ok:
+  %t73 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t74 = load ptr, ptr %t73, align 8, !invariant.load !0
+  %t75 = getelementptr inbounds i8, ptr %t74, i64 0
+  %v19 = getelementptr inbounds [256 x float], ptr %t75, i64 0, i64 %lx
+  %t76 = mul nuw nsw i64 %G, 32
+  %t77 = mul nuw nsw i64 %li, 8
+  %t78 = add nuw nsw i64 %t76, %t77
+  %t79 = getelementptr inbounds i8, ptr %frames, i64 %t78
+  store ptr %v19, ptr %t79, align 8
+  %t81 = mul nuw nsw i64 %G, 32
+  %t82 = mul nuw nsw i64 %li, 8
+  %t83 = add nuw nsw i64 %t81, %t82
+  %t84 = getelementptr inbounds i8, ptr %frames, i64 %t83
+  %t80 = load ptr, ptr %t84, align 8
+  store float %v12, ptr %t80, align 4
   store i32 1, ptr %statep, align 4
   ret i1 false
 resume1:
-  %t103 = mul nuw nsw i64 %G, 24
-  %t104 = mul nuw nsw i64 %li, 8
-  %t105 = add nuw nsw i64 %t103, %t104
-  %t106 = getelementptr inbounds i8, ptr %frames, i64 %t105
-  %t102 = load i64, ptr %t106, align 8
-  %t107 = icmp uge i64 1, 64
-  %t108 = select i1 %t107, i64 63, i64 1
-  %v22 = ashr i64 %t102, %t108
-  %t109 = mul nuw nsw i64 %G, 16
-  %t110 = mul nuw nsw i64 %li, 8
-  %t111 = add nuw nsw i64 %t109, %t110
-  %t112 = getelementptr inbounds i8, ptr %frames, i64 %t111
-  store i64 %v22, ptr %t112, align 8
+  %t85 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t86 = load i64, ptr %t85, align 8, !invariant.load !0
+  %t87 = icmp uge i64 1, 64
+  %t88 = select i1 %t87, i64 63, i64 1
+  %v22 = ashr i64 %t86, %t88
+  %t89 = mul nuw nsw i64 %G, 16
+  %t90 = mul nuw nsw i64 %li, 8
+  %t91 = add nuw nsw i64 %t89, %t90
+  %t92 = getelementptr inbounds i8, ptr %frames, i64 %t91
+  store i64 %v22, ptr %t92, align 8
   br label %b1
 b1:
-  %t113 = mul nuw nsw i64 %G, 16
-  %t114 = mul nuw nsw i64 %li, 8
-  %t115 = add nuw nsw i64 %t113, %t114
-  %t116 = getelementptr inbounds i8, ptr %frames, i64 %t115
-  %v23 = load i64, ptr %t116, align 8
-  %t117 = mul nuw nsw i64 %G, 40
-  %t118 = mul nuw nsw i64 %li, 8
-  %t119 = add nuw nsw i64 %t117, %t118
-  %t120 = getelementptr inbounds i8, ptr %frames, i64 %t119
-  store i64 %v23, ptr %t120, align 8
-  %t122 = mul nuw nsw i64 %G, 40
-  %t123 = mul nuw nsw i64 %li, 8
-  %t124 = add nuw nsw i64 %t122, %t123
-  %t125 = getelementptr inbounds i8, ptr %frames, i64 %t124
-  %t121 = load i64, ptr %t125, align 8
-  %v24 = icmp sgt i64 %t121, 0
+  %t93 = mul nuw nsw i64 %G, 16
+  %t94 = mul nuw nsw i64 %li, 8
+  %t95 = add nuw nsw i64 %t93, %t94
+  %t96 = getelementptr inbounds i8, ptr %frames, i64 %t95
+  %v23 = load i64, ptr %t96, align 8
+  %t97 = mul nuw nsw i64 %G, 40
+  %t98 = mul nuw nsw i64 %li, 8
+  %t99 = add nuw nsw i64 %t97, %t98
+  %t100 = getelementptr inbounds i8, ptr %frames, i64 %t99
+  store i64 %v23, ptr %t100, align 8
+  %t102 = mul nuw nsw i64 %G, 40
+  %t103 = mul nuw nsw i64 %li, 8
+  %t104 = add nuw nsw i64 %t102, %t103
+  %t105 = getelementptr inbounds i8, ptr %frames, i64 %t104
+  %t101 = load i64, ptr %t105, align 8
+  %v24 = icmp sgt i64 %t101, 0
   br i1 %v24, label %b2, label %b5
 b5:
-  %t127 = mul nuw nsw i64 %G, 32
-  %t128 = mul nuw nsw i64 %li, 8
-  %t129 = add nuw nsw i64 %t127, %t128
-  %t130 = getelementptr inbounds i8, ptr %frames, i64 %t129
-  %t126 = load i64, ptr %t130, align 8
-  %v35 = icmp eq i64 %t126, 0
+  %v35 = icmp eq i64 %lx, 0
   br i1 %v35, label %b6, label %b7
 b6:
-  %t132 = mul nuw nsw i64 %G, 48
-  %t133 = mul nuw nsw i64 %li, 8
-  %t134 = add nuw nsw i64 %t132, %t133
-  %t135 = getelementptr inbounds i8, ptr %frames, i64 %t134
-  %t131 = load ptr, ptr %t135, align 8
-  %v36 = getelementptr inbounds [256 x float], ptr %t131, i64 0, i64 0
+  %t106 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t107 = load ptr, ptr %t106, align 8, !invariant.load !0
+  %t108 = getelementptr inbounds i8, ptr %t107, i64 0
+  %v36 = getelementptr inbounds [256 x float], ptr %t108, i64 0, i64 0
   %v37 = load float, ptr %v36, align 4
-  %t137 = mul nuw nsw i64 %G, 64
-  %t138 = mul nuw nsw i64 %li, 8
-  %t139 = add nuw nsw i64 %t137, %t138
-  %t140 = getelementptr inbounds i8, ptr %frames, i64 %t139
-  %t136 = load ptr, ptr %t140, align 8
-  %v38 = load float, ptr %t136, align 4
+  %t110 = mul nuw nsw i64 %G, 24
+  %t111 = mul nuw nsw i64 %li, 8
+  %t112 = add nuw nsw i64 %t110, %t111
+  %t113 = getelementptr inbounds i8, ptr %frames, i64 %t112
+  %t109 = load ptr, ptr %t113, align 8
+  %v38 = load float, ptr %t109, align 4
   %v39 = getelementptr %T.main.R, ptr %v0, i32 0, i32 1
   %v40 = load { ptr, i64, i64 }, ptr %v39, align 8, !invariant.load !0
   %v41 = extractvalue { ptr, i64, i64 } %v40, 1
-  %t141 = icmp uge i64 %grx, %v41
-  br i1 %t141, label %t142.fail, label %t143.ok, !prof !1
-t142.fail:
-  %t144 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 3, ptr %t144, align 8
-  %t145 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %grx, ptr %t145, align 8
-  %t146 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 %v41, ptr %t146, align 8
-  %t147 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t148 = load i64, ptr %t147, align 8, !invariant.load !0
-  %t149 = mul nuw nsw i64 %grx, %t148
-  %t150 = add nuw nsw i64 %t149, %lx
-  %t151 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t150, ptr %t151, align 8
-  %t152 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t153 = load i64, ptr %t152, align 8, !invariant.load !0
-  %t154 = mul nuw nsw i64 %gry, %t153
-  %t155 = add nuw nsw i64 %t154, %ly
-  %t156 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t155, ptr %t156, align 8
-  %t157 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t158 = load i64, ptr %t157, align 8, !invariant.load !0
-  %t159 = mul nuw nsw i64 %grz, %t158
-  %t160 = add nuw nsw i64 %t159, %lz
-  %t161 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t160, ptr %t161, align 8
+  %t114 = icmp uge i64 %grx, %v41
+  br i1 %t114, label %t115.fail, label %t116.ok, !prof !1
+t115.fail:
+  %t117 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 3, ptr %t117, align 8
+  %t118 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %grx, ptr %t118, align 8
+  %t119 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 %v41, ptr %t119, align 8
+  %t120 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t121 = load i64, ptr %t120, align 8, !invariant.load !0
+  %t122 = mul nuw nsw i64 %grx, %t121
+  %t123 = add nuw nsw i64 %t122, %lx
+  %t124 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t123, ptr %t124, align 8
+  %t125 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t126 = load i64, ptr %t125, align 8, !invariant.load !0
+  %t127 = mul nuw nsw i64 %gry, %t126
+  %t128 = add nuw nsw i64 %t127, %ly
+  %t129 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t128, ptr %t129, align 8
+  %t130 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t131 = load i64, ptr %t130, align 8, !invariant.load !0
+  %t132 = mul nuw nsw i64 %grz, %t131
+  %t133 = add nuw nsw i64 %t132, %lz
+  %t134 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t133, ptr %t134, align 8
   ret i1 true
-t143.ok:
-  %t162 = extractvalue { ptr, i64, i64 } %v40, 0
-  %v44 = getelementptr inbounds float, ptr %t162, i64 %grx
+t116.ok:
+  %t135 = extractvalue { ptr, i64, i64 } %v40, 0
+  %v44 = getelementptr inbounds float, ptr %t135, i64 %grx
   %v45 = fsub float %v37, %v38
   %v46 = fadd float %v45, %v38
   store float %v46, ptr %v44, align 4
@@ -256,97 +226,85 @@ b7:
   store i32 -1, ptr %statep, align 4
   ret i1 false
 b2:
-  %t164 = mul nuw nsw i64 %G, 32
-  %t165 = mul nuw nsw i64 %li, 8
-  %t166 = add nuw nsw i64 %t164, %t165
-  %t167 = getelementptr inbounds i8, ptr %frames, i64 %t166
-  %t163 = load i64, ptr %t167, align 8
-  %t169 = mul nuw nsw i64 %G, 40
-  %t170 = mul nuw nsw i64 %li, 8
-  %t171 = add nuw nsw i64 %t169, %t170
-  %t172 = getelementptr inbounds i8, ptr %frames, i64 %t171
-  %t168 = load i64, ptr %t172, align 8
-  %v25 = icmp slt i64 %t163, %t168
+  %t137 = mul nuw nsw i64 %G, 40
+  %t138 = mul nuw nsw i64 %li, 8
+  %t139 = add nuw nsw i64 %t137, %t138
+  %t140 = getelementptr inbounds i8, ptr %frames, i64 %t139
+  %t136 = load i64, ptr %t140, align 8
+  %v25 = icmp slt i64 %lx, %t136
   br i1 %v25, label %b3, label %b4
 b3:
-  %t174 = mul nuw nsw i64 %G, 32
-  %t175 = mul nuw nsw i64 %li, 8
-  %t176 = add nuw nsw i64 %t174, %t175
-  %t177 = getelementptr inbounds i8, ptr %frames, i64 %t176
-  %t173 = load i64, ptr %t177, align 8
-  %t179 = mul nuw nsw i64 %G, 40
-  %t180 = mul nuw nsw i64 %li, 8
-  %t181 = add nuw nsw i64 %t179, %t180
-  %t182 = getelementptr inbounds i8, ptr %frames, i64 %t181
-  %t178 = load i64, ptr %t182, align 8
-  %v26 = add i64 %t173, %t178
-  %t183 = icmp uge i64 %v26, 256
-  br i1 %t183, label %t184.fail, label %t185.ok, !prof !1
-t184.fail:
-  %t186 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 4, ptr %t186, align 8
-  %t187 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %v26, ptr %t187, align 8
-  %t188 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 256, ptr %t188, align 8
-  %t189 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t190 = load i64, ptr %t189, align 8, !invariant.load !0
-  %t191 = mul nuw nsw i64 %grx, %t190
-  %t192 = add nuw nsw i64 %t191, %lx
-  %t193 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t192, ptr %t193, align 8
-  %t194 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t195 = load i64, ptr %t194, align 8, !invariant.load !0
-  %t196 = mul nuw nsw i64 %gry, %t195
-  %t197 = add nuw nsw i64 %t196, %ly
-  %t198 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t197, ptr %t198, align 8
-  %t199 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t200 = load i64, ptr %t199, align 8, !invariant.load !0
-  %t201 = mul nuw nsw i64 %grz, %t200
-  %t202 = add nuw nsw i64 %t201, %lz
-  %t203 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t202, ptr %t203, align 8
+  %t142 = mul nuw nsw i64 %G, 40
+  %t143 = mul nuw nsw i64 %li, 8
+  %t144 = add nuw nsw i64 %t142, %t143
+  %t145 = getelementptr inbounds i8, ptr %frames, i64 %t144
+  %t141 = load i64, ptr %t145, align 8
+  %v26 = add i64 %lx, %t141
+  %t146 = icmp uge i64 %v26, 256
+  br i1 %t146, label %t147.fail, label %t148.ok, !prof !1
+t147.fail:
+  %t149 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 4, ptr %t149, align 8
+  %t150 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %v26, ptr %t150, align 8
+  %t151 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 256, ptr %t151, align 8
+  %t152 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t153 = load i64, ptr %t152, align 8, !invariant.load !0
+  %t154 = mul nuw nsw i64 %grx, %t153
+  %t155 = add nuw nsw i64 %t154, %lx
+  %t156 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t155, ptr %t156, align 8
+  %t157 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t158 = load i64, ptr %t157, align 8, !invariant.load !0
+  %t159 = mul nuw nsw i64 %gry, %t158
+  %t160 = add nuw nsw i64 %t159, %ly
+  %t161 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t160, ptr %t161, align 8
+  %t162 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t163 = load i64, ptr %t162, align 8, !invariant.load !0
+  %t164 = mul nuw nsw i64 %grz, %t163
+  %t165 = add nuw nsw i64 %t164, %lz
+  %t166 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t165, ptr %t166, align 8
   ret i1 true
-t185.ok:
-  %t205 = mul nuw nsw i64 %G, 48
-  %t206 = mul nuw nsw i64 %li, 8
-  %t207 = add nuw nsw i64 %t205, %t206
-  %t208 = getelementptr inbounds i8, ptr %frames, i64 %t207
-  %t204 = load ptr, ptr %t208, align 8
-  %v28 = getelementptr inbounds [256 x float], ptr %t204, i64 0, i64 %v26
+t148.ok:
+  %t167 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t168 = load ptr, ptr %t167, align 8, !invariant.load !0
+  %t169 = getelementptr inbounds i8, ptr %t168, i64 0
+  %v28 = getelementptr inbounds [256 x float], ptr %t169, i64 0, i64 %v26
   %v29 = load float, ptr %v28, align 4
-  %t210 = mul nuw nsw i64 %G, 56
-  %t211 = mul nuw nsw i64 %li, 8
-  %t212 = add nuw nsw i64 %t210, %t211
-  %t213 = getelementptr inbounds i8, ptr %frames, i64 %t212
-  %t209 = load ptr, ptr %t213, align 8
-  %v30 = load float, ptr %t209, align 4
+  %t171 = mul nuw nsw i64 %G, 32
+  %t172 = mul nuw nsw i64 %li, 8
+  %t173 = add nuw nsw i64 %t171, %t172
+  %t174 = getelementptr inbounds i8, ptr %frames, i64 %t173
+  %t170 = load ptr, ptr %t174, align 8
+  %v30 = load float, ptr %t170, align 4
   %v31 = fadd float %v30, %v29
-  %t215 = mul nuw nsw i64 %G, 56
-  %t216 = mul nuw nsw i64 %li, 8
-  %t217 = add nuw nsw i64 %t215, %t216
-  %t218 = getelementptr inbounds i8, ptr %frames, i64 %t217
-  %t214 = load ptr, ptr %t218, align 8
-  store float %v31, ptr %t214, align 4
+  %t176 = mul nuw nsw i64 %G, 32
+  %t177 = mul nuw nsw i64 %li, 8
+  %t178 = add nuw nsw i64 %t176, %t177
+  %t179 = getelementptr inbounds i8, ptr %frames, i64 %t178
+  %t175 = load ptr, ptr %t179, align 8
+  store float %v31, ptr %t175, align 4
   br label %b4
 b4:
   store i32 2, ptr %statep, align 4
   ret i1 false
 resume2:
-  %t220 = mul nuw nsw i64 %G, 40
-  %t221 = mul nuw nsw i64 %li, 8
-  %t222 = add nuw nsw i64 %t220, %t221
-  %t223 = getelementptr inbounds i8, ptr %frames, i64 %t222
-  %t219 = load i64, ptr %t223, align 8
-  %t224 = icmp uge i64 1, 64
-  %t225 = select i1 %t224, i64 63, i64 1
-  %v34 = ashr i64 %t219, %t225
-  %t226 = mul nuw nsw i64 %G, 16
-  %t227 = mul nuw nsw i64 %li, 8
-  %t228 = add nuw nsw i64 %t226, %t227
-  %t229 = getelementptr inbounds i8, ptr %frames, i64 %t228
-  store i64 %v34, ptr %t229, align 8
+  %t181 = mul nuw nsw i64 %G, 40
+  %t182 = mul nuw nsw i64 %li, 8
+  %t183 = add nuw nsw i64 %t181, %t182
+  %t184 = getelementptr inbounds i8, ptr %frames, i64 %t183
+  %t180 = load i64, ptr %t184, align 8
+  %t185 = icmp uge i64 1, 64
+  %t186 = select i1 %t185, i64 63, i64 1
+  %v34 = ashr i64 %t180, %t186
+  %t187 = mul nuw nsw i64 %G, 16
+  %t188 = mul nuw nsw i64 %li, 8
+  %t189 = add nuw nsw i64 %t187, %t188
+  %t190 = getelementptr inbounds i8, ptr %frames, i64 %t189
+  store i64 %v34, ptr %t190, align 8
   br label %b1
 }
 
