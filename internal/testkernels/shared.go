@@ -16,6 +16,7 @@ func sharedCases() []Case {
 		{Name: "shared/scan", Kernel: (*PrefixSum)(nil), Run: runPrefixSum, Want: wantPrefixSum},
 		{Name: "shared/mirror-3d", Kernel: (*Mirror3D)(nil), Run: runMirror3D, Want: wantMirror3D},
 		{Name: "shared/zeroed", Kernel: (*SharedZeroed)(nil), Run: runSharedZeroed, Want: wantSharedZeroed},
+		{Name: "shared/tiled-matmul", Kernel: (*TiledMatMul)(nil), Run: runTiledMatMul, Want: wantTiledMatMul},
 	}
 }
 
@@ -438,4 +439,77 @@ func wantSharedZeroed() Outputs {
 		out[i] = int32(g+(i-g+1)%size) + 1
 	}
 	return Outputs{"seen": make([]int32, n), "out": out}
+}
+
+// matTile is TiledMatMul's tile and group size in each dimension, and matN its matrices' size:
+// not a multiple of the tile, so that edge work-items load zeros.
+const (
+	matTile = 8
+	matN    = 20
+)
+
+// TiledMatMul is C = A×B for N×N int32 matrices by tiles in shared memory: a barrier inside a
+// loop, values carried around the loop (the sum, the tile's offset) and kept across barriers.
+// The grid is whole groups; work-items outside C load zeros and store nothing.
+type TiledMatMul struct {
+	N       int
+	A, B, C []int32
+}
+
+func (k *TiledMatMul) Kernel(it kernel.Item) {
+	as := kernel.Shared[[matTile][matTile]int32](it)
+	bs := kernel.Shared[[matTile][matTile]int32](it)
+	tx, ty := it.LocalID(0), it.LocalID(1)
+	col, row := it.GlobalID(0), it.GlobalID(1)
+	var sum int32
+	for t := 0; t < k.N; t += matTile {
+		var a, b int32
+		if row < k.N && t+tx < k.N {
+			a = k.A[row*k.N+t+tx]
+		}
+		if t+ty < k.N && col < k.N {
+			b = k.B[(t+ty)*k.N+col]
+		}
+		as[ty][tx] = a
+		bs[ty][tx] = b
+		it.Barrier()
+		for i := range matTile {
+			sum += as[ty][i] * bs[i][tx]
+		}
+		it.Barrier()
+	}
+	if row < k.N && col < k.N {
+		k.C[row*k.N+col] = sum
+	}
+}
+
+func matInputs() (a, b []int32) {
+	a, b = make([]int32, matN*matN), make([]int32, matN*matN)
+	for i := range a {
+		a[i] = int32(i%7) - 3
+		b[i] = int32(i%5) - 2
+	}
+	return a, b
+}
+
+func runTiledMatMul(ctx context.Context, t *Target) (Outputs, error) {
+	a, b := matInputs()
+	whole := (matN + matTile - 1) / matTile * matTile
+	k := &TiledMatMul{N: matN, A: upload(t, a), B: upload(t, b), C: alloc[int32](t, matN*matN)}
+	return Outputs{"c": k.C}, launch(ctx, t, shape2(whole, whole, matTile, matTile).grid(), k)
+}
+
+func wantTiledMatMul() Outputs {
+	a, b := matInputs()
+	c := make([]int32, matN*matN)
+	for i := range matN {
+		for j := range matN {
+			var s int32
+			for k := range matN {
+				s += a[i*matN+k] * b[k*matN+j]
+			}
+			c[i*matN+j] = s
+		}
+	}
+	return Outputs{"c": c}
 }

@@ -43,6 +43,9 @@ type Kernel struct {
 	// true when they pass for every work-item of a group, and FastItem is the work-item function
 	// without them, which the group function may then call instead of the work-item function.
 	Guard, FastItem string
+	// ArgsSize and ArgsAlign are the size and alignment of the kernel's argument struct in Go's
+	// layout (what a GPU target's entry point takes by value).
+	ArgsSize, ArgsAlign int64
 }
 
 // ModuleBuilder collects a module's declarations and definitions; a Target's Entry hook adds to
@@ -118,7 +121,11 @@ func EmitModule(m *ir.Module, t *Target) (out *Output, err error) {
 				sym = symbolName(f.Name) + "_" + strconv.Itoa(n)
 			}
 			syms[sym] = true
-			e.out.Kernels = append(e.out.Kernels, &Kernel{Name: f.Name, Symbol: sym, GroupSize: t.GroupSize})
+			k := &Kernel{Name: f.Name, Symbol: sym, GroupSize: t.GroupSize, ArgsAlign: 1}
+			if at := f.ArgsType(); at != nil {
+				k.ArgsSize, k.ArgsAlign = at.Size(), max(at.Align(), 1)
+			}
+			e.out.Kernels = append(e.out.Kernels, k)
 		}
 	}
 	ki := 0
@@ -398,7 +405,35 @@ func (b *fn) block(blk *ir.Block) {
 	b.cur = blk
 	b.label("b" + strconv.Itoa(blk.ID))
 	b.end[blk] = "b" + strconv.Itoa(blk.ID)
-	for _, v := range blk.Instrs {
+	// LLVM phis first: in a resumable function some phis load from the frame instead, and
+	// LLVM wants every phi at the top of its block.
+	instrs := blk.Instrs
+	if b.fission {
+		instrs = make([]*ir.Value, 0, len(blk.Instrs))
+		for _, v := range blk.Instrs {
+			if _, framed := b.phiin[v]; v.Op == ir.OpPhi && !framed {
+				instrs = append(instrs, v)
+			}
+		}
+		for _, v := range blk.Instrs {
+			if _, framed := b.phiin[v]; v.Op != ir.OpPhi || framed {
+				instrs = append(instrs, v)
+			}
+		}
+	}
+	// Phis are at the top of a block (the verifier sees to it), and their values are stored
+	// into the frame after the last of them.
+	nphi := 0
+	for nphi < len(instrs) && instrs[nphi].Op == ir.OpPhi {
+		b.instr(instrs[nphi])
+		nphi++
+	}
+	for _, v := range instrs[:nphi] {
+		if off, ok := b.spill[v]; ok {
+			b.storeSlot(v.Type, b.names[v], off)
+		}
+	}
+	for _, v := range instrs[nphi:] {
 		b.instr(v)
 		if off, ok := b.spill[v]; ok {
 			b.storeSlot(v.Type, b.names[v], off)
