@@ -17,6 +17,11 @@
 //	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a stage of the
 //	          pipeline: the optimised IR, the LLVM IR the backend emits, or the LLVM IR after
 //	          opt -O3 for this machine's CPU followed by its assembly
+//	bench     [-devices LIST] [-bench REGEXP] [-runs N] [-size small|full] [-json FILE]
+//	          [-plot FILE.svg]: run the benchmark suite (package bench) on every usable device
+//	          and its references (serial and goroutine Go, C with OpenMP, OpenCL on PoCL), verify
+//	          every result against serial Go, and print a table of median times, rates and
+//	          ratios; optionally write every result as JSON and a bar chart as SVG
 //	cache     dir|ls|clean: print the directory of the on-disk cache of compiled kernels,
 //	          list its entries (key, size, age), or remove them
 //	version   print the version of Geobacter, the Go version it was built with, the
@@ -56,6 +61,7 @@ The commands are:
 	gen       [-check] [packages]: write (or check) geobacter_ir.go, the IR of the kernels
 	vet       [packages]: report every violation of the kernel contract, with its position
 	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
+	bench     [-devices LIST] [-bench RE] [-size small|full] [-json F] [-plot F.svg]: run the benchmarks
 	cache     dir|ls|clean: print the kernel cache's directory, list its entries, or empty it
 	version   print the versions of Geobacter and Go, the platform and the device kinds
 	help      print this help
@@ -94,6 +100,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return irCmd(rest, stdout, stderr)
 	case "cache":
 		return cacheCmd(rest, stdout, stderr)
+	case "bench":
+		return benchCmd(rest, stdout, stderr)
 	case "devices", "version":
 		if len(rest) > 0 {
 			fmt.Fprintf(stderr, "geobacter %s: unexpected arguments: %s\n\n%s", cmd, strings.Join(rest, " "), usage)
