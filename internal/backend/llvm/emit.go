@@ -298,6 +298,7 @@ type fn struct {
 	phis    []*ir.Value
 	cur     *ir.Block          // the block being lowered
 	omit    map[*ir.Value]bool // checks not lowered: the group's guard proved they pass (hoist.go)
+	edge    map[[2]int]string  // a phi's incoming operand, by phi ID and predecessor index, when computed at the predecessor's end (loop fission)
 
 	// Loop fission (a kernel with barriers on a Target.Fission target): the frame offsets of
 	// the values kept across barriers, of the phis' incoming values and of the private
@@ -328,7 +329,7 @@ func (e *emitter) function(f *ir.Func, k *Kernel) {
 // newFn starts the lowering of one function.
 func (e *emitter) newFn(f *ir.Func, k *Kernel) *fn {
 	b := &fn{Builder: &Builder{Module: e.mb}, e: e, f: f, kernel: k,
-		names: map[*ir.Value]string{}, end: map[*ir.Block]string{}}
+		names: map[*ir.Value]string{}, end: map[*ir.Block]string{}, edge: map[[2]int]string{}}
 	for _, blk := range f.Blocks {
 		for _, v := range blk.Instrs {
 			if v.Type != ir.Void {
@@ -375,7 +376,11 @@ func (e *emitter) lower(f *ir.Func, k *Kernel, name string, omit map[*ir.Value]b
 	for _, v := range b.phis {
 		var in []string
 		for i, a := range v.Args {
-			in = append(in, fmt.Sprintf("[ %s, %%%s ]", b.op(a), b.end[v.Block.Preds[i]]))
+			x, ok := b.edge[[2]int{v.ID, i}]
+			if !ok {
+				x = b.op(a)
+			}
+			in = append(in, fmt.Sprintf("[ %s, %%%s ]", x, b.end[v.Block.Preds[i]]))
 		}
 		r = append(r, "\x00phi"+strconv.Itoa(v.ID)+"\x00", strings.Join(in, ", "))
 	}
@@ -440,7 +445,7 @@ func (b *fn) block(blk *ir.Block) {
 		}
 	}
 	if b.fission {
-		b.phiStores(blk)
+		b.phiEdges(blk)
 	}
 	switch blk.Kind {
 	case ir.BlockJump:

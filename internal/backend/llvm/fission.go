@@ -42,9 +42,9 @@ func (b *fn) planFission() {
 		}
 	}
 	cross := liveAcrossBarriers(f)
-	// A phi goes through the frame (its incoming values stored by the predecessors, loaded at
-	// its block) when it or one of its incoming values lives across a barrier; any other phi is
-	// an LLVM phi.
+	// A phi that lives across a barrier goes through the frame (its incoming values stored by
+	// the predecessors, loaded at its block, and kept); any other phi is an LLVM phi, whose
+	// incoming values the predecessors compute or load at their ends (phiEdges).
 	var need []*ir.Value
 	for _, blk := range f.Blocks {
 		for _, v := range blk.Instrs {
@@ -54,11 +54,7 @@ func (b *fn) planFission() {
 				}
 				continue
 			}
-			framed := cross[v]
-			for _, a := range v.Args {
-				framed = framed || cross[a] || remat(a)
-			}
-			if framed {
+			if cross[v] {
 				b.phiin[v] = slot(v, v.Type)
 			}
 			if cross[v] {
@@ -162,24 +158,45 @@ func liveAcrossBarriers(f *ir.Func) map[*ir.Value]bool {
 // in the frame: a work-item query in a constant dimension and a shared variable's address cost
 // an instruction or two to remake, and remade they keep what LLVM knows of them (a local id's
 // range, above all), which a load from the frame loses.
+// Addresses into shared memory made from those (a row of a shared array, a field of a shared
+// struct) are remade too.
 func remat(v *ir.Value) bool {
 	switch v.Op {
 	case ir.OpShared:
 		return true
 	case ir.OpIntrinsic:
 		return v.Intrinsic().IsWorkItem() && v.Args[0].Op == ir.OpConst
+	case ir.OpFieldAddr:
+		return v.Args[0].Op == ir.OpShared
+	case ir.OpIndexAddr:
+		if _, ok := v.Args[0].Type.(*ir.Pointer); !ok {
+			return false
+		}
+		i := v.Args[1]
+		return (v.Args[0].Op == ir.OpShared || v.Args[0].Op == ir.OpFieldAddr && remat(v.Args[0])) &&
+			(i.Op == ir.OpConst || remat(i) && i.Op == ir.OpIntrinsic)
 	}
 	return false
 }
 
 // rematerialize emits v (remat) again at the current point and returns its new name.
 func (b *fn) rematerialize(v *ir.Value) string {
-	if v.Op == ir.OpIntrinsic {
-		return b.e.t.WorkItem(b.Builder, v.Intrinsic(), int(v.Args[0].AuxInt))
-	}
-	base := b.e.t.SharedBase(b.Builder)
+	e := b.e
 	p := b.Tmp()
-	b.Line("%s = getelementptr inbounds i8, %s %s, i64 %d", p, b.e.ptrType(ir.Shared), base, b.kernel.SharedOffsets[v.AuxInt])
+	switch v.Op {
+	case ir.OpIntrinsic:
+		return e.t.WorkItem(b.Builder, v.Intrinsic(), int(v.Args[0].AuxInt))
+	case ir.OpShared:
+		base := e.t.SharedBase(b.Builder)
+		b.Line("%s = getelementptr inbounds i8, %s %s, i64 %d", p, e.ptrType(ir.Shared), base, b.kernel.SharedOffsets[v.AuxInt])
+	case ir.OpFieldAddr:
+		pt := v.Args[0].Type.(*ir.Pointer)
+		st := pt.Elem.(*ir.Struct)
+		b.Line("%s = getelementptr %s, %s %s, i32 0, i32 %d", p, e.memType(st), e.ptrType(pt.Space), b.op(v.Args[0]), e.fieldIndex(st, int(v.AuxInt)))
+	case ir.OpIndexAddr:
+		pt := v.Args[0].Type.(*ir.Pointer)
+		b.Line("%s = getelementptr inbounds %s, %s %s, i64 0, i64 %s", p, e.memType(pt.Elem), e.ptrType(pt.Space), b.op(v.Args[0]), b.ext64(v.Args[1]))
+	}
 	return p
 }
 
@@ -238,8 +255,9 @@ func (b *fn) suspend() {
 	b.setEnd(l)
 }
 
-// phiStores stores, at the end of blk, the incoming values of the phis of its successors.
-func (b *fn) phiStores(blk *ir.Block) {
+// phiEdges ends blk for the phis of its successors: it stores the incoming values of those kept
+// in the frame, and computes (loading or remaking) those of LLVM phis, for the phis to name.
+func (b *fn) phiEdges(blk *ir.Block) {
 	seen := map[*ir.Block]bool{}
 	for _, s := range blk.Succs {
 		if seen[s] {
@@ -254,8 +272,18 @@ func (b *fn) phiStores(blk *ir.Block) {
 			}
 		}
 		for _, v := range s.Instrs {
+			if v.Op != ir.OpPhi {
+				continue
+			}
 			if off, ok := b.phiin[v]; ok {
 				b.storeSlot(v.Type, b.op(v.Args[j]), off)
+				continue
+			}
+			x := b.op(v.Args[j])
+			for i, p := range s.Preds {
+				if p == blk {
+					b.edge[[2]int{v.ID, i}] = x
+				}
 			}
 		}
 	}

@@ -6,20 +6,20 @@ target triple = "x86_64-unknown-linux-gnu"
 
 define internal i1 @"(*main.R).Kernel.item"(ptr noalias %ctx, i64 %lx, i64 %ly, i64 %lz, i64 %grx, i64 %gry, i64 %grz, ptr noalias %v0, ptr noalias %frames, i64 %li, i32 %resume) alwaysinline nounwind {
 entry:
-  %t191 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t192 = load i64, ptr %t191, align 8, !invariant.load !0
-  %t193 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t194 = load i64, ptr %t193, align 8, !invariant.load !0
-  %t195 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t196 = load i64, ptr %t195, align 8, !invariant.load !0
-  %Gxy = mul nuw nsw i64 %t192, %t194
-  %G = mul nuw nsw i64 %Gxy, %t196
+  %t204 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t205 = load i64, ptr %t204, align 8, !invariant.load !0
+  %t206 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t207 = load i64, ptr %t206, align 8, !invariant.load !0
+  %t208 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t209 = load i64, ptr %t208, align 8, !invariant.load !0
+  %Gxy = mul nuw nsw i64 %t205, %t207
+  %G = mul nuw nsw i64 %Gxy, %t209
   %stateoff = mul nuw nsw i64 %li, 4
   %statep = getelementptr inbounds i8, ptr %frames, i64 %stateoff
-  %t197 = mul nuw nsw i64 %G, 4
-  %t198 = mul nuw nsw i64 %li, 8
-  %t199 = add nuw nsw i64 %t197, %t198
-  %v13 = getelementptr inbounds i8, ptr %frames, i64 %t199
+  %t210 = mul nuw nsw i64 %G, 4
+  %t211 = mul nuw nsw i64 %li, 8
+  %t212 = add nuw nsw i64 %t210, %t211
+  %v13 = getelementptr inbounds i8, ptr %frames, i64 %t212
   switch i32 %resume, label %b0 [ i32 -1, label %finished i32 1, label %resume1 i32 2, label %resume2 ]
 finished:
   ret i1 false
@@ -33,191 +33,189 @@ b0:
   %v7 = getelementptr %T.main.R, ptr %v0, i32 0, i32 0
   %v8 = load { ptr, i64, i64 }, ptr %v7, align 8, !invariant.load !0
   %v9 = extractvalue { ptr, i64, i64 } %v8, 1
-  %t8 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t9 = load i64, ptr %t8, align 8, !invariant.load !0
-  %t10 = mul nuw nsw i64 %grx, %t9
-  %t11 = add nuw nsw i64 %t10, %lx
-  %t7 = icmp uge i64 %t11, %v9
-  %t12 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t13 = load i64, ptr %t12, align 8, !invariant.load !0
-  %t14 = mul nuw nsw i64 %grx, %t13
-  %t15 = add nuw nsw i64 %t14, %lx
-  br i1 %t7, label %t16.fail, label %t17.ok, !prof !1
-t16.fail:
-  %t18 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 1, ptr %t18, align 8
-  %t19 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %t15, ptr %t19, align 8
-  %t20 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 %v9, ptr %t20, align 8
-  %t21 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t22 = load i64, ptr %t21, align 8, !invariant.load !0
-  %t23 = mul nuw nsw i64 %grx, %t22
-  %t24 = add nuw nsw i64 %t23, %lx
-  %t25 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t24, ptr %t25, align 8
-  %t26 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t27 = load i64, ptr %t26, align 8, !invariant.load !0
-  %t28 = mul nuw nsw i64 %gry, %t27
-  %t29 = add nuw nsw i64 %t28, %ly
-  %t30 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t29, ptr %t30, align 8
-  %t31 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t32 = load i64, ptr %t31, align 8, !invariant.load !0
-  %t33 = mul nuw nsw i64 %grz, %t32
-  %t34 = add nuw nsw i64 %t33, %lz
-  %t35 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t34, ptr %t35, align 8
+  %t9 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t10 = load i64, ptr %t9, align 8, !invariant.load !0
+  %t11 = mul nuw nsw i64 %grx, %t10
+  %t12 = add nuw nsw i64 %t11, %lx
+  %t7 = icmp uge i64 %t12, %v9
+  %t14 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t15 = load i64, ptr %t14, align 8, !invariant.load !0
+  %t16 = mul nuw nsw i64 %grx, %t15
+  %t17 = add nuw nsw i64 %t16, %lx
+  br i1 %t7, label %t18.fail, label %t19.ok, !prof !1
+t18.fail:
+  %t20 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 1, ptr %t20, align 8
+  %t21 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %t17, ptr %t21, align 8
+  %t22 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 %v9, ptr %t22, align 8
+  %t23 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t24 = load i64, ptr %t23, align 8, !invariant.load !0
+  %t25 = mul nuw nsw i64 %grx, %t24
+  %t26 = add nuw nsw i64 %t25, %lx
+  %t27 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t26, ptr %t27, align 8
+  %t28 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t29 = load i64, ptr %t28, align 8, !invariant.load !0
+  %t30 = mul nuw nsw i64 %gry, %t29
+  %t31 = add nuw nsw i64 %t30, %ly
+  %t32 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t31, ptr %t32, align 8
+  %t33 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t34 = load i64, ptr %t33, align 8, !invariant.load !0
+  %t35 = mul nuw nsw i64 %grz, %t34
+  %t36 = add nuw nsw i64 %t35, %lz
+  %t37 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t36, ptr %t37, align 8
   ret i1 true
-t17.ok:
-  %t36 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t37 = load i64, ptr %t36, align 8, !invariant.load !0
-  %t38 = mul nuw nsw i64 %grx, %t37
-  %t39 = add nuw nsw i64 %t38, %lx
-  %t40 = extractvalue { ptr, i64, i64 } %v8, 0
-  %v11 = getelementptr inbounds float, ptr %t40, i64 %t39
+t19.ok:
+  %t39 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t40 = load i64, ptr %t39, align 8, !invariant.load !0
+  %t41 = mul nuw nsw i64 %grx, %t40
+  %t42 = add nuw nsw i64 %t41, %lx
+  %t43 = extractvalue { ptr, i64, i64 } %v8, 0
+  %v11 = getelementptr inbounds float, ptr %t43, i64 %t42
   %v12 = load float, ptr %v11, align 4
   call void @llvm.memset.p0.i64(ptr align 4 %v13, i8 0, i64 8, i1 false)
   %v14 = getelementptr inbounds [2 x float], ptr %v13, i64 0, i64 0
-  %t41 = mul nuw nsw i64 %G, 24
-  %t42 = mul nuw nsw i64 %li, 8
-  %t43 = add nuw nsw i64 %t41, %t42
-  %t44 = getelementptr inbounds i8, ptr %frames, i64 %t43
-  store ptr %v14, ptr %t44, align 8
-  %t46 = mul nuw nsw i64 %G, 24
-  %t47 = mul nuw nsw i64 %li, 8
-  %t48 = add nuw nsw i64 %t46, %t47
-  %t49 = getelementptr inbounds i8, ptr %frames, i64 %t48
-  %t45 = load ptr, ptr %t49, align 8
-  store float %v12, ptr %t45, align 4
-  %t50 = getelementptr inbounds i64, ptr %ctx, i64 12
-  %t51 = load ptr, ptr %t50, align 8, !invariant.load !0
-  %v16 = getelementptr inbounds i8, ptr %t51, i64 0
-  %t52 = icmp uge i64 %lx, 256
-  br i1 %t52, label %t53.fail, label %t54.ok, !prof !1
-t53.fail:
-  %t55 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 2, ptr %t55, align 8
-  %t56 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %lx, ptr %t56, align 8
-  %t57 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 256, ptr %t57, align 8
-  %t58 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t59 = load i64, ptr %t58, align 8, !invariant.load !0
-  %t60 = mul nuw nsw i64 %grx, %t59
-  %t61 = add nuw nsw i64 %t60, %lx
-  %t62 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t61, ptr %t62, align 8
-  %t63 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t44 = mul nuw nsw i64 %G, 24
+  %t45 = mul nuw nsw i64 %li, 8
+  %t46 = add nuw nsw i64 %t44, %t45
+  %t47 = getelementptr inbounds i8, ptr %frames, i64 %t46
+  store ptr %v14, ptr %t47, align 8
+  %t49 = mul nuw nsw i64 %G, 24
+  %t50 = mul nuw nsw i64 %li, 8
+  %t51 = add nuw nsw i64 %t49, %t50
+  %t52 = getelementptr inbounds i8, ptr %frames, i64 %t51
+  %t48 = load ptr, ptr %t52, align 8
+  store float %v12, ptr %t48, align 4
+  %t53 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t54 = load ptr, ptr %t53, align 8, !invariant.load !0
+  %v16 = getelementptr inbounds i8, ptr %t54, i64 0
+  %t55 = icmp uge i64 %lx, 256
+  br i1 %t55, label %t58.fail, label %t59.ok, !prof !1
+t58.fail:
+  %t60 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 2, ptr %t60, align 8
+  %t61 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %lx, ptr %t61, align 8
+  %t62 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 256, ptr %t62, align 8
+  %t63 = getelementptr inbounds i64, ptr %ctx, i64 3
   %t64 = load i64, ptr %t63, align 8, !invariant.load !0
-  %t65 = mul nuw nsw i64 %gry, %t64
-  %t66 = add nuw nsw i64 %t65, %ly
-  %t67 = getelementptr inbounds i64, ptr %ctx, i64 17
+  %t65 = mul nuw nsw i64 %grx, %t64
+  %t66 = add nuw nsw i64 %t65, %lx
+  %t67 = getelementptr inbounds i64, ptr %ctx, i64 16
   store i64 %t66, ptr %t67, align 8
-  %t68 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t68 = getelementptr inbounds i64, ptr %ctx, i64 4
   %t69 = load i64, ptr %t68, align 8, !invariant.load !0
-  %t70 = mul nuw nsw i64 %grz, %t69
-  %t71 = add nuw nsw i64 %t70, %lz
-  %t72 = getelementptr inbounds i64, ptr %ctx, i64 18
+  %t70 = mul nuw nsw i64 %gry, %t69
+  %t71 = add nuw nsw i64 %t70, %ly
+  %t72 = getelementptr inbounds i64, ptr %ctx, i64 17
   store i64 %t71, ptr %t72, align 8
+  %t73 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t74 = load i64, ptr %t73, align 8, !invariant.load !0
+  %t75 = mul nuw nsw i64 %grz, %t74
+  %t76 = add nuw nsw i64 %t75, %lz
+  %t77 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t76, ptr %t77, align 8
   ret i1 true
-t54.ok:
-  %t73 = getelementptr inbounds i64, ptr %ctx, i64 12
-  %t74 = load ptr, ptr %t73, align 8, !invariant.load !0
-  %t75 = getelementptr inbounds i8, ptr %t74, i64 0
-  %v19 = getelementptr inbounds [256 x float], ptr %t75, i64 0, i64 %lx
-  %t76 = mul nuw nsw i64 %G, 32
-  %t77 = mul nuw nsw i64 %li, 8
-  %t78 = add nuw nsw i64 %t76, %t77
-  %t79 = getelementptr inbounds i8, ptr %frames, i64 %t78
-  store ptr %v19, ptr %t79, align 8
-  %t81 = mul nuw nsw i64 %G, 32
-  %t82 = mul nuw nsw i64 %li, 8
-  %t83 = add nuw nsw i64 %t81, %t82
-  %t84 = getelementptr inbounds i8, ptr %frames, i64 %t83
-  %t80 = load ptr, ptr %t84, align 8
-  store float %v12, ptr %t80, align 4
+t59.ok:
+  %t80 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t81 = load ptr, ptr %t80, align 8, !invariant.load !0
+  %t79 = getelementptr inbounds i8, ptr %t81, i64 0
+  %v19 = getelementptr inbounds [256 x float], ptr %t79, i64 0, i64 %lx
+  %t84 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t85 = load ptr, ptr %t84, align 8, !invariant.load !0
+  %t83 = getelementptr inbounds i8, ptr %t85, i64 0
+  %t82 = getelementptr inbounds [256 x float], ptr %t83, i64 0, i64 %lx
+  store float %v12, ptr %t82, align 4
   store i32 1, ptr %statep, align 4
   ret i1 false
 resume1:
-  %t85 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t86 = load i64, ptr %t85, align 8, !invariant.load !0
-  %t87 = icmp uge i64 1, 64
-  %t88 = select i1 %t87, i64 63, i64 1
-  %v22 = ashr i64 %t86, %t88
-  %t89 = mul nuw nsw i64 %G, 16
-  %t90 = mul nuw nsw i64 %li, 8
-  %t91 = add nuw nsw i64 %t89, %t90
-  %t92 = getelementptr inbounds i8, ptr %frames, i64 %t91
-  store i64 %v22, ptr %t92, align 8
+  %t88 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t89 = load i64, ptr %t88, align 8, !invariant.load !0
+  %t90 = icmp uge i64 1, 64
+  %t91 = select i1 %t90, i64 63, i64 1
+  %v22 = ashr i64 %t89, %t91
+  %t92 = mul nuw nsw i64 %G, 16
+  %t93 = mul nuw nsw i64 %li, 8
+  %t94 = add nuw nsw i64 %t92, %t93
+  %t95 = getelementptr inbounds i8, ptr %frames, i64 %t94
+  store i64 %v22, ptr %t95, align 8
   br label %b1
 b1:
-  %t93 = mul nuw nsw i64 %G, 16
-  %t94 = mul nuw nsw i64 %li, 8
-  %t95 = add nuw nsw i64 %t93, %t94
-  %t96 = getelementptr inbounds i8, ptr %frames, i64 %t95
-  %v23 = load i64, ptr %t96, align 8
-  %t97 = mul nuw nsw i64 %G, 40
-  %t98 = mul nuw nsw i64 %li, 8
-  %t99 = add nuw nsw i64 %t97, %t98
-  %t100 = getelementptr inbounds i8, ptr %frames, i64 %t99
-  store i64 %v23, ptr %t100, align 8
-  %t102 = mul nuw nsw i64 %G, 40
-  %t103 = mul nuw nsw i64 %li, 8
-  %t104 = add nuw nsw i64 %t102, %t103
-  %t105 = getelementptr inbounds i8, ptr %frames, i64 %t104
-  %t101 = load i64, ptr %t105, align 8
-  %v24 = icmp sgt i64 %t101, 0
+  %t96 = mul nuw nsw i64 %G, 16
+  %t97 = mul nuw nsw i64 %li, 8
+  %t98 = add nuw nsw i64 %t96, %t97
+  %t99 = getelementptr inbounds i8, ptr %frames, i64 %t98
+  %v23 = load i64, ptr %t99, align 8
+  %t100 = mul nuw nsw i64 %G, 32
+  %t101 = mul nuw nsw i64 %li, 8
+  %t102 = add nuw nsw i64 %t100, %t101
+  %t103 = getelementptr inbounds i8, ptr %frames, i64 %t102
+  store i64 %v23, ptr %t103, align 8
+  %t105 = mul nuw nsw i64 %G, 32
+  %t106 = mul nuw nsw i64 %li, 8
+  %t107 = add nuw nsw i64 %t105, %t106
+  %t108 = getelementptr inbounds i8, ptr %frames, i64 %t107
+  %t104 = load i64, ptr %t108, align 8
+  %v24 = icmp sgt i64 %t104, 0
   br i1 %v24, label %b2, label %b5
 b5:
   %v35 = icmp eq i64 %lx, 0
   br i1 %v35, label %b6, label %b7
 b6:
-  %t106 = getelementptr inbounds i64, ptr %ctx, i64 12
-  %t107 = load ptr, ptr %t106, align 8, !invariant.load !0
-  %t108 = getelementptr inbounds i8, ptr %t107, i64 0
-  %v36 = getelementptr inbounds [256 x float], ptr %t108, i64 0, i64 0
-  %v37 = load float, ptr %v36, align 4
-  %t110 = mul nuw nsw i64 %G, 24
-  %t111 = mul nuw nsw i64 %li, 8
-  %t112 = add nuw nsw i64 %t110, %t111
-  %t113 = getelementptr inbounds i8, ptr %frames, i64 %t112
-  %t109 = load ptr, ptr %t113, align 8
-  %v38 = load float, ptr %t109, align 4
+  %t111 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t112 = load ptr, ptr %t111, align 8, !invariant.load !0
+  %t110 = getelementptr inbounds i8, ptr %t112, i64 0
+  %v36 = getelementptr inbounds [256 x float], ptr %t110, i64 0, i64 0
+  %t115 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t116 = load ptr, ptr %t115, align 8, !invariant.load !0
+  %t114 = getelementptr inbounds i8, ptr %t116, i64 0
+  %t113 = getelementptr inbounds [256 x float], ptr %t114, i64 0, i64 0
+  %v37 = load float, ptr %t113, align 4
+  %t118 = mul nuw nsw i64 %G, 24
+  %t119 = mul nuw nsw i64 %li, 8
+  %t120 = add nuw nsw i64 %t118, %t119
+  %t121 = getelementptr inbounds i8, ptr %frames, i64 %t120
+  %t117 = load ptr, ptr %t121, align 8
+  %v38 = load float, ptr %t117, align 4
   %v39 = getelementptr %T.main.R, ptr %v0, i32 0, i32 1
   %v40 = load { ptr, i64, i64 }, ptr %v39, align 8, !invariant.load !0
   %v41 = extractvalue { ptr, i64, i64 } %v40, 1
-  %t114 = icmp uge i64 %grx, %v41
-  br i1 %t114, label %t115.fail, label %t116.ok, !prof !1
-t115.fail:
-  %t117 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 3, ptr %t117, align 8
-  %t118 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %grx, ptr %t118, align 8
-  %t119 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 %v41, ptr %t119, align 8
-  %t120 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t121 = load i64, ptr %t120, align 8, !invariant.load !0
-  %t122 = mul nuw nsw i64 %grx, %t121
-  %t123 = add nuw nsw i64 %t122, %lx
-  %t124 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t123, ptr %t124, align 8
-  %t125 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t126 = load i64, ptr %t125, align 8, !invariant.load !0
-  %t127 = mul nuw nsw i64 %gry, %t126
-  %t128 = add nuw nsw i64 %t127, %ly
-  %t129 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t128, ptr %t129, align 8
-  %t130 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t122 = icmp uge i64 %grx, %v41
+  br i1 %t122, label %t125.fail, label %t126.ok, !prof !1
+t125.fail:
+  %t127 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 3, ptr %t127, align 8
+  %t128 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %grx, ptr %t128, align 8
+  %t129 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 %v41, ptr %t129, align 8
+  %t130 = getelementptr inbounds i64, ptr %ctx, i64 3
   %t131 = load i64, ptr %t130, align 8, !invariant.load !0
-  %t132 = mul nuw nsw i64 %grz, %t131
-  %t133 = add nuw nsw i64 %t132, %lz
-  %t134 = getelementptr inbounds i64, ptr %ctx, i64 18
+  %t132 = mul nuw nsw i64 %grx, %t131
+  %t133 = add nuw nsw i64 %t132, %lx
+  %t134 = getelementptr inbounds i64, ptr %ctx, i64 16
   store i64 %t133, ptr %t134, align 8
+  %t135 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t136 = load i64, ptr %t135, align 8, !invariant.load !0
+  %t137 = mul nuw nsw i64 %gry, %t136
+  %t138 = add nuw nsw i64 %t137, %ly
+  %t139 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t138, ptr %t139, align 8
+  %t140 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t141 = load i64, ptr %t140, align 8, !invariant.load !0
+  %t142 = mul nuw nsw i64 %grz, %t141
+  %t143 = add nuw nsw i64 %t142, %lz
+  %t144 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t143, ptr %t144, align 8
   ret i1 true
-t116.ok:
-  %t135 = extractvalue { ptr, i64, i64 } %v40, 0
-  %v44 = getelementptr inbounds float, ptr %t135, i64 %grx
+t126.ok:
+  %t146 = extractvalue { ptr, i64, i64 } %v40, 0
+  %v44 = getelementptr inbounds float, ptr %t146, i64 %grx
   %v45 = fsub float %v37, %v38
   %v46 = fadd float %v45, %v38
   store float %v46, ptr %v44, align 4
@@ -226,85 +224,83 @@ b7:
   store i32 -1, ptr %statep, align 4
   ret i1 false
 b2:
-  %t137 = mul nuw nsw i64 %G, 40
-  %t138 = mul nuw nsw i64 %li, 8
-  %t139 = add nuw nsw i64 %t137, %t138
-  %t140 = getelementptr inbounds i8, ptr %frames, i64 %t139
-  %t136 = load i64, ptr %t140, align 8
-  %v25 = icmp slt i64 %lx, %t136
+  %t149 = mul nuw nsw i64 %G, 32
+  %t150 = mul nuw nsw i64 %li, 8
+  %t151 = add nuw nsw i64 %t149, %t150
+  %t152 = getelementptr inbounds i8, ptr %frames, i64 %t151
+  %t148 = load i64, ptr %t152, align 8
+  %v25 = icmp slt i64 %lx, %t148
   br i1 %v25, label %b3, label %b4
 b3:
-  %t142 = mul nuw nsw i64 %G, 40
-  %t143 = mul nuw nsw i64 %li, 8
-  %t144 = add nuw nsw i64 %t142, %t143
-  %t145 = getelementptr inbounds i8, ptr %frames, i64 %t144
-  %t141 = load i64, ptr %t145, align 8
-  %v26 = add i64 %lx, %t141
-  %t146 = icmp uge i64 %v26, 256
-  br i1 %t146, label %t147.fail, label %t148.ok, !prof !1
-t147.fail:
-  %t149 = getelementptr inbounds i64, ptr %ctx, i64 13
-  store i64 4, ptr %t149, align 8
-  %t150 = getelementptr inbounds i64, ptr %ctx, i64 14
-  store i64 %v26, ptr %t150, align 8
-  %t151 = getelementptr inbounds i64, ptr %ctx, i64 15
-  store i64 256, ptr %t151, align 8
-  %t152 = getelementptr inbounds i64, ptr %ctx, i64 3
-  %t153 = load i64, ptr %t152, align 8, !invariant.load !0
-  %t154 = mul nuw nsw i64 %grx, %t153
-  %t155 = add nuw nsw i64 %t154, %lx
-  %t156 = getelementptr inbounds i64, ptr %ctx, i64 16
-  store i64 %t155, ptr %t156, align 8
-  %t157 = getelementptr inbounds i64, ptr %ctx, i64 4
-  %t158 = load i64, ptr %t157, align 8, !invariant.load !0
-  %t159 = mul nuw nsw i64 %gry, %t158
-  %t160 = add nuw nsw i64 %t159, %ly
-  %t161 = getelementptr inbounds i64, ptr %ctx, i64 17
-  store i64 %t160, ptr %t161, align 8
-  %t162 = getelementptr inbounds i64, ptr %ctx, i64 5
-  %t163 = load i64, ptr %t162, align 8, !invariant.load !0
-  %t164 = mul nuw nsw i64 %grz, %t163
-  %t165 = add nuw nsw i64 %t164, %lz
-  %t166 = getelementptr inbounds i64, ptr %ctx, i64 18
-  store i64 %t165, ptr %t166, align 8
+  %t155 = mul nuw nsw i64 %G, 32
+  %t156 = mul nuw nsw i64 %li, 8
+  %t157 = add nuw nsw i64 %t155, %t156
+  %t158 = getelementptr inbounds i8, ptr %frames, i64 %t157
+  %t154 = load i64, ptr %t158, align 8
+  %v26 = add i64 %lx, %t154
+  %t159 = icmp uge i64 %v26, 256
+  br i1 %t159, label %t160.fail, label %t161.ok, !prof !1
+t160.fail:
+  %t162 = getelementptr inbounds i64, ptr %ctx, i64 13
+  store i64 4, ptr %t162, align 8
+  %t163 = getelementptr inbounds i64, ptr %ctx, i64 14
+  store i64 %v26, ptr %t163, align 8
+  %t164 = getelementptr inbounds i64, ptr %ctx, i64 15
+  store i64 256, ptr %t164, align 8
+  %t165 = getelementptr inbounds i64, ptr %ctx, i64 3
+  %t166 = load i64, ptr %t165, align 8, !invariant.load !0
+  %t167 = mul nuw nsw i64 %grx, %t166
+  %t168 = add nuw nsw i64 %t167, %lx
+  %t169 = getelementptr inbounds i64, ptr %ctx, i64 16
+  store i64 %t168, ptr %t169, align 8
+  %t170 = getelementptr inbounds i64, ptr %ctx, i64 4
+  %t171 = load i64, ptr %t170, align 8, !invariant.load !0
+  %t172 = mul nuw nsw i64 %gry, %t171
+  %t173 = add nuw nsw i64 %t172, %ly
+  %t174 = getelementptr inbounds i64, ptr %ctx, i64 17
+  store i64 %t173, ptr %t174, align 8
+  %t175 = getelementptr inbounds i64, ptr %ctx, i64 5
+  %t176 = load i64, ptr %t175, align 8, !invariant.load !0
+  %t177 = mul nuw nsw i64 %grz, %t176
+  %t178 = add nuw nsw i64 %t177, %lz
+  %t179 = getelementptr inbounds i64, ptr %ctx, i64 18
+  store i64 %t178, ptr %t179, align 8
   ret i1 true
-t148.ok:
-  %t167 = getelementptr inbounds i64, ptr %ctx, i64 12
-  %t168 = load ptr, ptr %t167, align 8, !invariant.load !0
-  %t169 = getelementptr inbounds i8, ptr %t168, i64 0
-  %v28 = getelementptr inbounds [256 x float], ptr %t169, i64 0, i64 %v26
+t161.ok:
+  %t181 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t182 = load ptr, ptr %t181, align 8, !invariant.load !0
+  %t180 = getelementptr inbounds i8, ptr %t182, i64 0
+  %v28 = getelementptr inbounds [256 x float], ptr %t180, i64 0, i64 %v26
   %v29 = load float, ptr %v28, align 4
-  %t171 = mul nuw nsw i64 %G, 32
-  %t172 = mul nuw nsw i64 %li, 8
-  %t173 = add nuw nsw i64 %t171, %t172
-  %t174 = getelementptr inbounds i8, ptr %frames, i64 %t173
-  %t170 = load ptr, ptr %t174, align 8
-  %v30 = load float, ptr %t170, align 4
+  %t185 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t186 = load ptr, ptr %t185, align 8, !invariant.load !0
+  %t184 = getelementptr inbounds i8, ptr %t186, i64 0
+  %t183 = getelementptr inbounds [256 x float], ptr %t184, i64 0, i64 %lx
+  %v30 = load float, ptr %t183, align 4
   %v31 = fadd float %v30, %v29
-  %t176 = mul nuw nsw i64 %G, 32
-  %t177 = mul nuw nsw i64 %li, 8
-  %t178 = add nuw nsw i64 %t176, %t177
-  %t179 = getelementptr inbounds i8, ptr %frames, i64 %t178
-  %t175 = load ptr, ptr %t179, align 8
-  store float %v31, ptr %t175, align 4
+  %t190 = getelementptr inbounds i64, ptr %ctx, i64 12
+  %t191 = load ptr, ptr %t190, align 8, !invariant.load !0
+  %t189 = getelementptr inbounds i8, ptr %t191, i64 0
+  %t188 = getelementptr inbounds [256 x float], ptr %t189, i64 0, i64 %lx
+  store float %v31, ptr %t188, align 4
   br label %b4
 b4:
   store i32 2, ptr %statep, align 4
   ret i1 false
 resume2:
-  %t181 = mul nuw nsw i64 %G, 40
-  %t182 = mul nuw nsw i64 %li, 8
-  %t183 = add nuw nsw i64 %t181, %t182
-  %t184 = getelementptr inbounds i8, ptr %frames, i64 %t183
-  %t180 = load i64, ptr %t184, align 8
-  %t185 = icmp uge i64 1, 64
-  %t186 = select i1 %t185, i64 63, i64 1
-  %v34 = ashr i64 %t180, %t186
-  %t187 = mul nuw nsw i64 %G, 16
-  %t188 = mul nuw nsw i64 %li, 8
-  %t189 = add nuw nsw i64 %t187, %t188
-  %t190 = getelementptr inbounds i8, ptr %frames, i64 %t189
-  store i64 %v34, ptr %t190, align 8
+  %t194 = mul nuw nsw i64 %G, 32
+  %t195 = mul nuw nsw i64 %li, 8
+  %t196 = add nuw nsw i64 %t194, %t195
+  %t197 = getelementptr inbounds i8, ptr %frames, i64 %t196
+  %t193 = load i64, ptr %t197, align 8
+  %t198 = icmp uge i64 1, 64
+  %t199 = select i1 %t198, i64 63, i64 1
+  %v34 = ashr i64 %t193, %t199
+  %t200 = mul nuw nsw i64 %G, 16
+  %t201 = mul nuw nsw i64 %li, 8
+  %t202 = add nuw nsw i64 %t200, %t201
+  %t203 = getelementptr inbounds i8, ptr %frames, i64 %t202
+  store i64 %v34, ptr %t203, align 8
   br label %b1
 }
 
