@@ -18,6 +18,7 @@ func atomicCases() []Case {
 		{Name: "atomic/shared-histogram", Kernel: (*SharedHistogram)(nil), Run: runSharedHistogram, Want: wantHistogram},
 		{Name: "atomic/float-add", Kernel: (*FloatAtomicAdd)(nil), Run: runFloatAtomicAdd, Want: wantFloatAtomicAdd},
 		{Name: "atomic/float-minmax", Kernel: (*FloatAtomicMinMax)(nil), Run: runFloatAtomicMinMax, Want: wantFloatAtomicMinMax},
+		{Name: "atomic/shared-ops", Kernel: (*SharedAtomicOps)(nil), Run: runSharedAtomicOps, Want: wantSharedAtomicOps},
 	}
 }
 
@@ -437,4 +438,84 @@ func wantFloatAtomicMinMax() Outputs {
 		min64[b], max64[b] = min(min64[b], x), max(max64[b], x)
 	}
 	return Outputs{"min32": min32, "max32": max32, "min64": min64, "max64": max64}
+}
+
+// sharedOps is what SharedAtomicOps keeps in shared memory.
+type sharedOps struct {
+	Sum     int64
+	And, Or uint32
+	Swapped int32 // swapped to 7 by every work-item
+	SwapOld int64 // the sum of what the swaps returned: 0 once, then 7 each time
+	Count   int32 // incremented by compare-and-swap loops
+	Min     float32
+	Max     float32
+}
+
+// SharedAtomicOps checks every kind of atomic operation on shared memory (add, and, or, swap,
+// compare-and-swap, float min and max), each with a result that does not depend on the order of
+// the work-items; after a barrier the group's first work-item writes the group's results.
+type SharedAtomicOps struct {
+	X   []int32
+	Out []sharedOps
+}
+
+func (k *SharedAtomicOps) Kernel(it kernel.Item) {
+	s := kernel.Shared[sharedOps](it)
+	if it.LocalID(0) == 0 {
+		atomic.StoreUint32(&s.And, ^uint32(0))
+		kernel.AtomicMinFloat32(&s.Min, 1e30)
+	}
+	it.Barrier()
+	x := k.X[it.GlobalID(0)]
+	atomic.AddInt64(&s.Sum, int64(x))
+	atomic.AndUint32(&s.And, ^(uint32(1) << (uint32(x) & 31)))
+	atomic.OrUint32(&s.Or, uint32(1)<<(uint32(x)&31))
+	atomic.AddInt64(&s.SwapOld, int64(atomic.SwapInt32(&s.Swapped, 7)))
+	for {
+		c := atomic.LoadInt32(&s.Count)
+		if atomic.CompareAndSwapInt32(&s.Count, c, c+1) {
+			break
+		}
+	}
+	kernel.AtomicMinFloat32(&s.Min, float32(x))
+	kernel.AtomicMaxFloat32(&s.Max, float32(x))
+	it.Barrier()
+	if it.LocalID(0) == 0 {
+		k.Out[it.GroupID(0)] = *s
+	}
+}
+
+func sharedOpsIn() []int32 {
+	r := newRand(305)
+	x := make([]int32, atomicShape.items())
+	for i := range x {
+		x[i] = int32(r.IntN(200) - 100)
+	}
+	return x
+}
+
+func runSharedAtomicOps(ctx context.Context, t *Target) (Outputs, error) {
+	groups := (atomicShape.items() + atomicShape.local[0] - 1) / atomicShape.local[0]
+	k := &SharedAtomicOps{X: upload(t, sharedOpsIn()), Out: alloc[sharedOps](t, groups)}
+	err := launch(ctx, t, atomicShape.grid(), k)
+	return Outputs{"out": k.Out}, err
+}
+
+func wantSharedAtomicOps() Outputs {
+	x := sharedOpsIn()
+	var out []sharedOps
+	for _, c := range chunks(len(x), atomicShape.local[0]) {
+		s := sharedOps{And: ^uint32(0), Min: 1e30, Swapped: 7}
+		for _, v := range x[c[0]:c[1]] {
+			s.Sum += int64(v)
+			s.And &^= 1 << (uint32(v) & 31)
+			s.Or |= 1 << (uint32(v) & 31)
+			s.Count++
+			s.Min = min(s.Min, float32(v))
+			s.Max = max(s.Max, float32(v))
+		}
+		s.SwapOld = 7 * int64(s.Count-1)
+		out = append(out, s)
+	}
+	return Outputs{"out": out}
 }

@@ -324,3 +324,73 @@ func (b *fn) fissionEntry(first int) string {
 	s += " ]\nfinished:\n  ret i1 false\n"
 	return s
 }
+
+// plainAtomic lowers an atomic operation on shared memory as plain loads and stores when the
+// target runs a group's work-items in turn on one thread (Target.Fission, the host): no other
+// thread can touch the group's shared memory, so the operation is atomic as it is. It reports
+// false for what it leaves to the atomic lowering (float min and max, other spaces, other
+// targets).
+func (b *fn) plainAtomic(v *ir.Value) bool {
+	e := b.e
+	a := v.Args
+	pt := a[0].Type.(*ir.Pointer)
+	if !e.t.Fission || pt.Space != ir.Shared {
+		return false
+	}
+	t := pt.Elem.(*ir.Basic)
+	op := v.AtomicOp()
+	if t.Kind == ir.Bool || t.IsFloat() && (op == ir.AtomicMin || op == ir.AtomicMax) {
+		return false
+	}
+	ty := e.scalarType(t)
+	ptr := e.ptrType(pt.Space) + " " + b.op(a[0])
+	al := t.Size()
+	d := b.names[v]
+	load := func() string {
+		x := b.Tmp()
+		b.Line("%s = load %s, %s, align %d", x, ty, ptr, al)
+		return x
+	}
+	store := func(x string) { b.Line("store %s %s, %s, align %d", ty, x, ptr, al) }
+	switch op {
+	case ir.AtomicLoad:
+		b.Line("%s = load %s, %s, align %d", d, ty, ptr, al)
+	case ir.AtomicStore:
+		store(b.op(a[1]))
+	case ir.AtomicAdd:
+		old := load()
+		if t.IsFloat() {
+			b.Line("%s = fadd %s %s, %s", d, ty, old, b.op(a[1]))
+		} else {
+			b.Line("%s = add %s %s, %s", d, ty, old, b.op(a[1]))
+		}
+		store(d)
+	case ir.AtomicAnd, ir.AtomicOr:
+		old := load()
+		n := b.Tmp()
+		b.Line("%s = %s %s %s, %s", n, map[ir.AtomicOp]string{ir.AtomicAnd: "and", ir.AtomicOr: "or"}[op], ty, old, b.op(a[1]))
+		store(n)
+		b.Line("%s = add %s %s, 0", d, ty, old)
+	case ir.AtomicSwap:
+		b.Line("%s = load %s, %s, align %d", d, ty, ptr, al)
+		store(b.op(a[1]))
+	case ir.AtomicCAS:
+		old := load()
+		n := b.Tmp()
+		b.Line("%s = icmp eq %s %s, %s", d, ty, old, b.op(a[1]))
+		b.Line("%s = select i1 %s, %s %s, %s %s", n, d, ty, b.op(a[2]), ty, old)
+		store(n)
+	case ir.AtomicMin, ir.AtomicMax:
+		pred := map[bool]map[ir.AtomicOp]string{true: {ir.AtomicMin: "slt", ir.AtomicMax: "sgt"},
+			false: {ir.AtomicMin: "ult", ir.AtomicMax: "ugt"}}[t.IsSigned()][op]
+		old := load()
+		c, n := b.Tmp(), b.Tmp()
+		b.Line("%s = icmp %s %s %s, %s", c, pred, ty, b.op(a[1]), old)
+		b.Line("%s = select i1 %s, %s %s, %s %s", n, c, ty, b.op(a[1]), ty, old)
+		store(n)
+		b.Line("%s = add %s %s, 0", d, ty, old)
+	default:
+		return false
+	}
+	return true
+}

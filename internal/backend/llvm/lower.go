@@ -220,7 +220,9 @@ func (b *fn) instr(v *ir.Value) {
 	case ir.OpIntrinsic:
 		b.intrinsic(v)
 	case ir.OpAtomic:
-		b.atomic(v)
+		if !b.plainAtomic(v) {
+			b.atomic(v)
+		}
 	case ir.OpSpaceCast:
 		b.spaceCast(v)
 	default:
