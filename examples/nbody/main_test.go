@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/geobacter-go/geobacter"
+	"github.com/geobacter-go/geobacter/internal/devicetest"
 )
 
 // TestSimulate compares the kernel with the serial steps, for body counts below, at and around
@@ -83,5 +84,25 @@ func TestRunBadFlags(t *testing.T) {
 		if err := run(context.Background(), args, &bytes.Buffer{}); err == nil {
 			t.Errorf("run %v: no error", args)
 		}
+	}
+}
+
+// TestRunOnDevices runs the program on every compiling device: each is skipped when it is not
+// usable here, unless GEOBACTER_REQUIRE names it.
+func TestRunOnDevices(t *testing.T) {
+	for _, kind := range []string{"cpu", "vulkan"} {
+		t.Run(kind, func(t *testing.T) {
+			if dev := devicetest.Open(t, kind); dev == nil {
+				return
+			}
+			var out bytes.Buffer
+			args := []string{"-device", kind, "-n", "300", "-steps", "3"}
+			if err := run(context.Background(), args, &out); err != nil {
+				t.Fatalf("run %v: %v\n%s", args, err, out.String())
+			}
+			if !strings.Contains(out.String(), ": ok\n") { // the program's check against serial Go
+				t.Errorf("run %v: output lacks the check against serial Go:\n%s", args, out.String())
+			}
+		})
 	}
 }

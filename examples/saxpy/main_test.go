@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/geobacter-go/geobacter"
+	"github.com/geobacter-go/geobacter/internal/devicetest"
 )
 
 func openGo(t testing.TB) *geobacter.Device {
@@ -97,5 +98,25 @@ func BenchmarkSaxpy(b *testing.B) {
 	}
 	if err := geobacter.Free(dev, y); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// TestRunOnDevices runs the program on every compiling device: each is skipped when it is not
+// usable here, unless GEOBACTER_REQUIRE names it.
+func TestRunOnDevices(t *testing.T) {
+	for _, kind := range []string{"cpu", "vulkan"} {
+		t.Run(kind, func(t *testing.T) {
+			if dev := devicetest.Open(t, kind); dev == nil {
+				return
+			}
+			var out bytes.Buffer
+			args := []string{"-device", kind, "-n", "3000"}
+			if err := run(context.Background(), args, &out); err != nil {
+				t.Fatalf("run %v: %v\n%s", args, err, out.String())
+			}
+			if !strings.Contains(out.String(), ": ok\n") { // the program's check against serial Go
+				t.Errorf("run %v: output lacks the check against serial Go:\n%s", args, out.String())
+			}
+		})
 	}
 }

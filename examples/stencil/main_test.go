@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/geobacter-go/geobacter"
+	"github.com/geobacter-go/geobacter/internal/devicetest"
 )
 
 // TestJacobi compares the kernel with the serial sweeps on fields whose interiors are and are not
@@ -60,5 +61,25 @@ func TestRunBadFlags(t *testing.T) {
 		if err := run(context.Background(), args, &bytes.Buffer{}); err == nil {
 			t.Errorf("run %v: no error", args)
 		}
+	}
+}
+
+// TestRunOnDevices runs the program on every compiling device: each is skipped when it is not
+// usable here, unless GEOBACTER_REQUIRE names it.
+func TestRunOnDevices(t *testing.T) {
+	for _, kind := range []string{"cpu", "vulkan"} {
+		t.Run(kind, func(t *testing.T) {
+			if dev := devicetest.Open(t, kind); dev == nil {
+				return
+			}
+			var out bytes.Buffer
+			args := []string{"-device", kind, "-size", "45", "-iter", "9"}
+			if err := run(context.Background(), args, &out); err != nil {
+				t.Fatalf("run %v: %v\n%s", args, err, out.String())
+			}
+			if !strings.Contains(out.String(), ": ok\n") { // the program's check against serial Go
+				t.Errorf("run %v: output lacks the check against serial Go:\n%s", args, out.String())
+			}
+		})
 	}
 }
