@@ -31,7 +31,7 @@ import (
 //     computes them exactly as the work-item function does.
 //   - affine values: 64-bit integers built from the work-item's local or global id and uniform
 //     values by +, -, × by a uniform value, and << by a constant. The guard evaluates them at the
-//     corners of the group in 256-bit arithmetic, with the uniform values taken as exact
+//     corners of the group in 128- or 256-bit arithmetic, with the uniform values taken as exact
 //     integers, bounded so that nothing overflows (affineBits): the exact value at a work-item
 //     then lies between its values at the corners, and the 64-bit value the work-item computes
 //     (the exact one modulo 2^64) equals the exact one whenever that is in [0, 2^63).
@@ -41,8 +41,17 @@ import (
 // inequality, true on the whole box when true at its corners. A check whose operands are all
 // uniform (nil, divide, shift, bounds) is evaluated once, as the work-item would.
 
+// exactWidth returns the integer width the guard computes a check's exact values in: 128 bits
+// when its operands' bounds allow (as they nearly always do), else 256.
+func exactWidth(bits int) int {
+	if bits <= 120 {
+		return 128
+	}
+	return 256
+}
+
 // affineBits bounds the magnitude of the exact value of an affine expression (as bits) so that
-// its evaluation in 256-bit arithmetic cannot overflow.
+// its evaluation in 256-bit arithmetic cannot overflow (exactWidth picks 128 bits below 120).
 const affineBits = 250
 
 // hoist is the plan of one kernel's hoisted checks.
@@ -286,13 +295,14 @@ func (e *emitter) guard(f *ir.Func, k *Kernel, h *hoist) {
 					}
 				}
 				memo := map[*ir.Value]string{}
-				x := b.exact(h, c.Args[0], at, memo)
-				y := b.exact(h, c.Args[1], at, memo)
+				w := exactWidth(max(h.aff(c.Args[0]).bits, h.aff(c.Args[1]).bits))
+				x := b.exact(h, c.Args[0], at, w, memo)
+				y := b.exact(h, c.Args[1], at, w, memo)
 				for _, cmp := range []struct{ p, l, r string }{
 					{"sge", x, "0"}, {"sle", x, maxExact}, {"sge", y, "0"}, {"sle", y, maxExact}, {pred, x, y},
 				} {
 					r := b.Tmp()
-					b.Line("%s = icmp %s i256 %s, %s", r, cmp.p, cmp.l, cmp.r)
+					b.Line("%s = icmp %s i%d %s, %s", r, cmp.p, w, cmp.l, cmp.r)
 					and(r)
 				}
 			}
@@ -309,9 +319,9 @@ func (e *emitter) guard(f *ir.Func, k *Kernel, h *hoist) {
 	e.mb.Define(s.String())
 }
 
-// exact emits the exact value of affine v (planHoist) as an i256 for the work-item at local id
-// at (i64 operands) and returns its operand.
-func (b *fn) exact(h *hoist, v *ir.Value, at [3]string, memo map[*ir.Value]string) string {
+// exact emits the exact value of affine v (planHoist) as an integer of w bits for the work-item
+// at local id at (i64 operands) and returns its operand.
+func (b *fn) exact(h *hoist, v *ir.Value, at [3]string, w int, memo map[*ir.Value]string) string {
 	if r, ok := memo[v]; ok {
 		return r
 	}
@@ -323,7 +333,7 @@ func (b *fn) exact(h *hoist, v *ir.Value, at [3]string, memo map[*ir.Value]strin
 		if !v.Type.(*ir.Basic).IsSigned() {
 			ext = "zext"
 		}
-		b.Line("%s = %s i64 %s to i256", r, ext, b.op(v))
+		b.Line("%s = %s i64 %s to i%d", r, ext, b.op(v), w)
 	case v.Op == ir.OpIntrinsic:
 		d := int(a[0].AuxInt)
 		id := at[d]
@@ -333,15 +343,15 @@ func (b *fn) exact(h *hoist, v *ir.Value, at [3]string, memo map[*ir.Value]strin
 			id = b.Tmp()
 			b.Line("%s = add nuw nsw i64 %s, %s", id, base, at[d])
 		}
-		b.Line("%s = zext i64 %s to i256", r, id)
+		b.Line("%s = zext i64 %s to i%d", r, id, w)
 	case v.Op == ir.OpAdd || v.Op == ir.OpSub || v.Op == ir.OpMul:
-		x, y := b.exact(h, a[0], at, memo), b.exact(h, a[1], at, memo)
-		b.Line("%s = %s nsw i256 %s, %s", r, map[ir.Op]string{ir.OpAdd: "add", ir.OpSub: "sub", ir.OpMul: "mul"}[v.Op], x, y)
+		x, y := b.exact(h, a[0], at, w, memo), b.exact(h, a[1], at, w, memo)
+		b.Line("%s = %s nsw i%d %s, %s", r, map[ir.Op]string{ir.OpAdd: "add", ir.OpSub: "sub", ir.OpMul: "mul"}[v.Op], w, x, y)
 	case v.Op == ir.OpShl:
-		x := b.exact(h, a[0], at, memo)
-		b.Line("%s = shl nsw i256 %s, %d", r, x, a[1].AuxInt)
+		x := b.exact(h, a[0], at, w, memo)
+		b.Line("%s = shl nsw i%d %s, %d", r, w, x, a[1].AuxInt)
 	case v.Op == ir.OpConvert:
-		return b.exact(h, a[0], at, memo)
+		return b.exact(h, a[0], at, w, memo)
 	default:
 		b.e.fail("%s: v%d (%v) is not affine in the work-item's id", b.f.Name, v.ID, v.Op)
 	}
