@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,11 +20,11 @@ import (
 )
 
 // refsEnv lists the references that must be usable: their tests fail instead of skipping when
-// their tools are missing. CI sets it to "c,opencl".
+// their tools are missing. CI sets it to "c,opencl" (and "glsl" where Vulkan is installed).
 const refsEnv = "GEOBACTER_BENCH_REFS"
 
 // requiredRef reports whether refsEnv names the reference ("c" or "c-openmp", "opencl" or
-// "opencl-pocl").
+// "opencl-pocl", "glsl" or "glsl-vulkan").
 func requiredRef(name string) bool {
 	short, _, _ := strings.Cut(name, "-")
 	for _, r := range strings.Split(os.Getenv(refsEnv), ",") {
@@ -169,6 +170,133 @@ func TestReferences(t *testing.T) {
 	}
 }
 
+// TestGLSL compiles the GLSL shaders and runs every benchmark at the small size on the first
+// usable Vulkan device, verifying the results against serial Go. It skips when glslangValidator
+// or a Vulkan device is missing, unless GEOBACTER_BENCH_REFS names glsl.
+func TestGLSL(t *testing.T) {
+	ctx := context.Background()
+	g, err := newGLSLRef(ctx)
+	if err != nil {
+		if !errGLSLUnavailable(err) {
+			t.Fatal(err)
+		}
+		if requiredRef(RefGLSL) {
+			t.Fatalf("%s is not usable and %s=%s requires it: %v", RefGLSL, refsEnv, os.Getenv(refsEnv), err)
+		}
+		t.Skipf("%s is not usable here: %v", RefGLSL, err)
+	}
+	defer g.close()
+	t.Logf("%s: %s", RefGLSL, g.desc)
+	for _, b := range suite {
+		t.Run(b.Name, func(t *testing.T) {
+			p, ref := smallReference(t, b)
+			res := measure(ctx, p, ref, target{kind: glslImpl, glsl: g}, 2, 0)
+			if res.Error != "" {
+				t.Fatal(res.Error)
+			}
+			if len(res.RunsNS) != 2 {
+				t.Errorf("%d timed runs, want 2", len(res.RunsNS))
+			}
+			if l := g.dev.Live(); l.Allocations != 0 || len(g.allocs) != 0 {
+				t.Errorf("%d allocations still live (%d known to the reference)", l.Allocations, len(g.allocs))
+			}
+		})
+	}
+	for _, m := range g.in.ValidationMessages() {
+		t.Errorf("validation: %s", m)
+	}
+}
+
+// TestGLSLFloatAddLoop runs reduce with the compare-and-swap loop that replaces the float atomic
+// add on devices without one.
+func TestGLSLFloatAddLoop(t *testing.T) {
+	defer func(v bool) { glslNativeFloatAdd = v }(glslNativeFloatAdd)
+	glslNativeFloatAdd = false
+	ctx := context.Background()
+	g, err := newGLSLRef(ctx)
+	if err != nil {
+		if errGLSLUnavailable(err) && !requiredRef(RefGLSL) {
+			t.Skipf("%s is not usable here: %v", RefGLSL, err)
+		}
+		t.Fatal(err)
+	}
+	defer g.close()
+	if g.dev.Features.ShaderBufferFloat32AtomicAdd {
+		t.Fatal("the device was opened with shaderBufferFloat32AtomicAdd")
+	}
+	i := slices.IndexFunc(suite, func(b Benchmark) bool { return b.Name == "reduce" })
+	p, ref := smallReference(t, suite[i])
+	if res := measure(ctx, p, ref, target{kind: glslImpl, glsl: g}, 1, 0); res.Error != "" {
+		t.Fatal(res.Error)
+	}
+}
+
+// TestNoGLSLang checks that the GLSL reference is unavailable, with the reason, when there is no
+// glslangValidator, and that Run then skips it.
+func TestNoGLSLang(t *testing.T) {
+	names := glslangNames
+	defer func() { glslangNames = names }()
+	glslangNames = []string{"no-such-glslang-geobacter"}
+	if g, err := newGLSLRef(context.Background()); err == nil || !errGLSLUnavailable(err) || !strings.Contains(err.Error(), "no-such-glslang-geobacter") {
+		if g != nil {
+			g.close()
+		}
+		t.Fatalf("newGLSLRef: error %v; want it unavailable for want of glslangValidator", err)
+	}
+	rep, err := Run(context.Background(), Config{Size: Small, Runs: 1, Devices: []string{}, References: []string{RefSerial, RefGLSL},
+		Bench: regexp.MustCompile("saxpy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Impl != RefGLSL || len(rep.References) != 1 || rep.Failed() {
+		t.Errorf("skipped %+v, references %v; want %s skipped and serial Go run", rep.Skipped, rep.References, RefGLSL)
+	}
+}
+
+// TestGLSLBuildFails checks that shaders that do not compile make the GLSL reference fail in
+// Run, rather than be skipped.
+func TestGLSLBuildFails(t *testing.T) {
+	if _, err := findGLSLang(); err != nil {
+		t.Skip(err)
+	}
+	flags := glslangFlags
+	defer func() { glslangFlags = flags }()
+	glslangFlags = append(slices.Clone(flags), "-DREDUCE_GROUP=not_a_number")
+	rep, err := Run(context.Background(), Config{Size: Small, Runs: 1, Devices: []string{}, References: []string{RefGLSL},
+		Bench: regexp.MustCompile("saxpy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Skipped) > 0 {
+		t.Skipf("%s is not usable here: %s", RefGLSL, rep.Skipped[0].Reason)
+	}
+	if !rep.Failed() || !strings.Contains(rep.Benchmarks[0].Results[0].Error, "glslangValidator") {
+		t.Errorf("a shader that does not compile: failed %v, results %+v", rep.Failed(), rep.Benchmarks[0].Results[0])
+	}
+}
+
+// TestSPIRVGeomean checks the line of the table that compares a vulkan device with the GLSL
+// reference.
+func TestSPIRVGeomean(t *testing.T) {
+	rep := &Report{
+		Environment: Environment{Devices: map[string]string{"vulkan:0": "vulkan:0 llvmpipe (LLVM 15)"}, GLSLDevice: "llvmpipe (LLVM 15)"},
+		Devices:     []string{"vulkan:0"}, References: []string{RefGLSL},
+		Benchmarks: []*BenchResult{
+			{Name: "a", Results: []*Result{{Impl: "vulkan:0", MedianNS: 3}, {Impl: RefGLSL, MedianNS: 1}}},
+			{Name: "b", Results: []*Result{{Impl: "vulkan:0", MedianNS: 3}, {Impl: RefGLSL, MedianNS: 3}}},
+		},
+	}
+	rep.Geomeans = geomeans(rep)
+	var table bytes.Buffer
+	if err := rep.WriteTable(&table); err != nil {
+		t.Fatal(err)
+	}
+	want := "geobacter's SPIR-V / glslang's SPIR-V (vulkan:0 / glsl-vulkan, on llvmpipe (LLVM 15)): 1.73, the geometric mean over 2 benchmarks"
+	if !strings.Contains(table.String(), want) {
+		t.Errorf("the table lacks %q:\n%s", want, table.String())
+	}
+}
+
 // TestNoClang checks that the C and OpenCL references are skipped, with the reason, when there
 // is no clang.
 func TestNoClang(t *testing.T) {
@@ -300,7 +428,8 @@ func TestInputs(t *testing.T) {
 var sizeFlag = flag.String("size", string(Full), "the size of BenchmarkSuite: full or small")
 
 // BenchmarkSuite runs the suite under go test -bench: BenchmarkSuite/<benchmark>/<implementation>,
-// at the size -size says. A C or OpenCL reference runs its b.N runs in its own process and reports
+// at the size -size says. The GLSL reference runs in this process, as the devices do. A C or
+// OpenCL reference runs its b.N runs in its own process and reports
 // their mean time as ns/op.
 func BenchmarkSuite(b *testing.B) {
 	ctx := context.Background()
@@ -316,6 +445,10 @@ func BenchmarkSuite(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer tc.close()
+	glsl, glslErr := newGLSLRef(ctx)
+	if glslErr == nil {
+		defer glsl.close()
+	}
 
 	for _, bm := range suite {
 		b.Run(bm.Name, func(b *testing.B) {
@@ -332,7 +465,7 @@ func BenchmarkSuite(b *testing.B) {
 				return ref
 			}
 			runGo := func(b *testing.B, t target) {
-				m := &mem{dev: t.dev}
+				m := newMem(t)
 				defer m.free()
 				st, err := p.setup(m)
 				if err != nil {
@@ -357,6 +490,12 @@ func BenchmarkSuite(b *testing.B) {
 			}
 			b.Run(RefSerial, func(b *testing.B) { runGo(b, target{kind: serialImpl}) })
 			b.Run(RefGoroutines, func(b *testing.B) { runGo(b, target{kind: goroutinesImpl}) })
+			b.Run(RefGLSL, func(b *testing.B) {
+				if glslErr != nil {
+					b.Skipf("%s is not usable here: %v", RefGLSL, glslErr)
+				}
+				runGo(b, target{kind: glslImpl, glsl: glsl})
+			})
 			for _, name := range []string{RefC, RefOpenCL} {
 				b.Run(name, func(b *testing.B) {
 					prog := tc.programs[name]

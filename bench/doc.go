@@ -15,12 +15,16 @@
 // Every benchmark runs on each geobacter device asked for (through the public API: Open, Alloc'd
 // buffers, a warm-up launch that compiles the kernel, then timed launches) and on the references:
 // serial Go (the natural loop), goroutine-parallel Go (GOMAXPROCS goroutines over chunks), C with
-// OpenMP compiled by clang -O3 -march=native -fopenmp, and OpenCL C on PoCL. The C and OpenCL
-// sources are embedded (directory ref) and built once per Run into a temporary directory; a
-// reference whose tools are missing is skipped with the reason. The result of every
-// implementation's warm-up run is verified against serial Go (element by element for Go code,
-// through checksums for the C and OpenCL programs), and the metric is computed from the median of
-// the timed runs.
+// OpenMP compiled by clang -O3 -march=native -fopenmp, OpenCL C on PoCL, and GLSL compute shaders
+// compiled by glslangValidator and dispatched through the Vulkan runtime package vk on the first
+// usable Vulkan device (lavapipe on a machine without a GPU): the same kernels as geobacter's
+// SPIR-V, compiled by glslang, which a vulkan device is compared with. The C, OpenCL and GLSL
+// sources are embedded (directory ref) and built once per Run into a temporary directory, before
+// anything is timed; a reference whose tools or device are missing is skipped with the reason.
+// The result of every implementation's warm-up run is verified against serial Go (element by
+// element for Go code and the GLSL shaders, whose buffers are host-visible Vulkan memory, through
+// checksums for the C and OpenCL programs), and the metric is computed from the median of the
+// timed runs.
 package bench
 
 //go:generate go run github.com/geobacter-go/geobacter/cmd/geobacter gen

@@ -13,7 +13,7 @@ import "github.com/geobacter-go/geobacter"
 //   - (*github.com/geobacter-go/geobacter/bench.Saxpy).Kernel
 //   - (*github.com/geobacter-go/geobacter/bench.Sgemm).Kernel
 func init() {
-	geobacter.RegisterIR("github.com/geobacter-go/geobacter/bench", "ff6deb24ec2d3517fd2771c97f5358b061172b41ae9d398ef0484f865097bdc9", []byte(geobacterIR))
+	geobacter.RegisterIR("github.com/geobacter-go/geobacter/bench", "dbb989f612f710cd2aaaec9032ec1248a629bbab7280b9c28c6040f2df702628", []byte(geobacterIR))
 }
 
 const geobacterIR = "GBIR\x01\x01\x9cW\xcdo\x1cWr\xaf\xaa\xae\xee\x99\xee\xea\xf9z3=\xe4\xf0\x9b\x1aR$\x87\xa2\xa8\xb1,\u04caL\u0212\x86\xe4\u0282\xac\x95\xed\xa5\xbcRF3\x14=\x90'\x96HI\xa4\xe0\xd5\x02\x8b" +

@@ -17,8 +17,9 @@ import (
 	"time"
 )
 
-// refSources are the C and OpenCL references: ref/c/common.h (inputs, checksums, timing),
-// ref/c/suite.c (the OpenMP programs), ref/opencl/kernels.cl and ref/opencl/host.c.
+// refSources are the sources of the references: ref/c/common.h (inputs, checksums, timing),
+// ref/c/suite.c (the OpenMP programs), ref/opencl/kernels.cl and ref/opencl/host.c, and the GLSL
+// shaders ref/glsl/*.comp.
 //
 //go:embed ref
 var refSources embed.FS
@@ -29,10 +30,11 @@ const (
 	RefGoroutines = "go-goroutines" // goroutine-parallel Go, GOMAXPROCS goroutines over chunks
 	RefC          = "c-openmp"      // C with OpenMP, clang -O3 -march=native -fopenmp
 	RefOpenCL     = "opencl-pocl"   // OpenCL C on PoCL's CPU device
+	RefGLSL       = "glsl-vulkan"   // GLSL compiled by glslangValidator, on the first usable Vulkan device
 )
 
 // References lists the references in the order they run.
-var References = []string{RefSerial, RefGoroutines, RefC, RefOpenCL}
+var References = []string{RefSerial, RefGoroutines, RefC, RefOpenCL, RefGLSL}
 
 // cFlags are the flags of the C reference.
 var cFlags = []string{"-O3", "-march=native", "-fopenmp"}

@@ -32,6 +32,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r.Environment.OpenCL != "" {
 		fmt.Fprintf(bw, "%s: %s\n", RefOpenCL, r.Environment.OpenCL)
 	}
+	if r.Environment.GLSL != "" {
+		fmt.Fprintf(bw, "%s: %s\n", RefGLSL, r.Environment.GLSL)
+	}
 	for _, s := range r.Skipped {
 		fmt.Fprintf(bw, "skipped %s: %s\n", s.Impl, s.Reason)
 	}
@@ -96,6 +99,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}
 		tw.Flush()
+		r.writeSPIRVGeomeans(bw)
 	}
 	if len(failures) > 0 {
 		fmt.Fprintf(bw, "\nfailures and unsupported benchmarks:\n")
@@ -104,6 +108,23 @@ func (r *Report) WriteTable(w io.Writer) error {
 		}
 	}
 	return bw.err
+}
+
+// writeSPIRVGeomeans writes, for each vulkan device, the geometric mean of its time over the
+// GLSL reference's: geobacter's SPIR-V against glslang's for the same kernels, on the same
+// Vulkan device when the device's description names the GLSL reference's.
+func (r *Report) writeSPIRVGeomeans(w io.Writer) {
+	for _, g := range r.Geomeans {
+		if g.Reference != RefGLSL || !strings.HasPrefix(g.Device, "vulkan") {
+			continue
+		}
+		where := "on " + r.Environment.GLSLDevice
+		if !strings.Contains(r.Environment.Devices[g.Device], r.Environment.GLSLDevice) {
+			where = fmt.Sprintf("on different devices: %s and %s", r.Environment.Devices[g.Device], r.Environment.GLSLDevice)
+		}
+		fmt.Fprintf(w, "\ngeobacter's SPIR-V / glslang's SPIR-V (%s / %s, %s): %s, the geometric mean over %d benchmarks\n",
+			g.Device, RefGLSL, where, formatRatio(g.Ratio), g.Benchmarks)
+	}
 }
 
 // WriteJSON writes the whole report, every run's time included, as indented JSON.

@@ -65,6 +65,8 @@ type Environment struct {
 	Clang      string            `json:"clang,omitempty"`
 	CFlags     string            `json:"c_flags,omitempty"`
 	OpenCL     string            `json:"opencl,omitempty"`
+	GLSL       string            `json:"glsl,omitempty"`        // the compiler, the Vulkan device and its driver
+	GLSLDevice string            `json:"glsl_device,omitempty"` // the name of the GLSL reference's Vulkan device
 }
 
 // BenchResult is one benchmark's results.
@@ -218,8 +220,21 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if p := tc.programs[RefOpenCL]; p != nil {
 		rep.Environment.OpenCL = p.desc
 	}
+	// The GLSL reference is skipped when a tool or a device is missing; when it is there but the
+	// shaders fail to build, every benchmark of it fails with the error.
+	var glsl *glslRef
+	var glslErr error
+	if slices.Contains(refs, RefGLSL) {
+		if glsl, glslErr = newGLSLRef(ctx); glslErr == nil {
+			defer glsl.close()
+			rep.Environment.GLSL, rep.Environment.GLSLDevice = glsl.desc, glsl.device
+		} else if errGLSLUnavailable(glslErr) {
+			fmt.Fprintf(log, "skipping %s: %s\n", RefGLSL, glslErr)
+			rep.Skipped = append(rep.Skipped, Skip{RefGLSL, glslErr.Error()})
+		}
+	}
 	for _, r := range refs {
-		if (r == RefC || r == RefOpenCL) && tc.programs[r] == nil {
+		if (r == RefC || r == RefOpenCL) && tc.programs[r] == nil || r == RefGLSL && errGLSLUnavailable(glslErr) {
 			continue
 		}
 		rep.References = append(rep.References, r)
@@ -264,6 +279,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				r = measure(ctx, p, ref, target{kind: serialImpl}, cfg.Runs, cfg.Budget)
 			case RefGoroutines:
 				r = measure(ctx, p, ref, target{kind: goroutinesImpl}, cfg.Runs, cfg.Budget)
+			case RefGLSL:
+				if glslErr != nil {
+					r = &Result{Error: "building the GLSL reference: " + glslErr.Error()}
+				} else {
+					r = measure(ctx, p, ref, target{kind: glslImpl, glsl: glsl}, cfg.Runs, cfg.Budget)
+				}
 			default:
 				r = measureProgram(ctx, tc.programs[name], b.Name, p, ref, cfg.Runs, cfg.Budget)
 			}
@@ -295,11 +316,12 @@ func reference(ctx context.Context, p problem) (state, error) {
 	return st, st.run(ctx, target{kind: serialImpl})
 }
 
-// measure runs a Go implementation (serial, goroutines or a device): its own fresh inputs, a
-// warm-up run (on a device, it compiles the kernel) whose result is verified, then the timed runs.
+// measure runs a Go implementation (serial, goroutines or a device) or the GLSL reference: its
+// own fresh inputs, a warm-up run (on a device, it compiles the kernel) whose result is verified,
+// then the timed runs.
 func measure(ctx context.Context, p problem, ref state, t target, runs int, budget time.Duration) (res *Result) {
 	res = &Result{}
-	m := &mem{dev: t.dev}
+	m := newMem(t)
 	defer func() {
 		if err := m.free(); err != nil && res.Error == "" {
 			res.Error = err.Error()

@@ -127,22 +127,33 @@ const (
 	serialImpl     implKind = iota // serial Go
 	goroutinesImpl                 // goroutine-parallel Go
 	deviceImpl                     // a geobacter device
+	glslImpl                       // the GLSL reference, through package vk
 )
 
-// target is where a run runs: serial or goroutine-parallel Go, or a geobacter device.
+// target is where a run runs: serial or goroutine-parallel Go, a geobacter device, or the GLSL
+// reference's Vulkan device.
 type target struct {
 	kind implKind
 	dev  *geobacter.Device
+	glsl *glslRef
 }
 
 // mem allocates an implementation's buffers: with geobacter.Alloc for a device, so that launches
-// copy nothing, else with make.
+// copy nothing; in host-visible Vulkan memory for the GLSL reference, whose shaders address the
+// buffers directly; else with make.
 type mem struct {
 	dev   *geobacter.Device
+	glsl  *glslRef
 	frees []func() error
 }
 
+// newMem returns the allocator of a target's buffers.
+func newMem(t target) *mem { return &mem{dev: t.dev, glsl: t.glsl} }
+
 func alloc[T any](m *mem, n int) ([]T, error) {
+	if m.glsl != nil {
+		return glslAlloc[T](m, n)
+	}
 	if m.dev == nil {
 		return make([]T, n), nil
 	}
@@ -252,6 +263,9 @@ type saxpyState struct{ x, y []float32 }
 // saxpyA is saxpy's a.
 const saxpyA = 2
 
+// saxpyGroup is the work-group size of saxpy on the devices and in GLSL.
+const saxpyGroup = 256
+
 // saxpyTol is the relative tolerance of each element after one run: a device may fuse a·x + y
 // into one multiply-add, which rounds once instead of twice (2^-24 relative); the inputs are
 // positive, so nothing cancels.
@@ -291,8 +305,10 @@ func (s *saxpyState) run(ctx context.Context, t target) error {
 		saxpyLoop(saxpyA, s.x, s.y)
 	case goroutinesImpl:
 		parallelFor(len(s.y), func(lo, hi int) { saxpyLoop(saxpyA, s.x[lo:hi], s.y[lo:hi]) })
+	case glslImpl:
+		return s.runGLSL(ctx, t.glsl)
 	default:
-		return geobacter.Launch(ctx, t.dev, geobacter.Grid1(len(s.y)).WithGroup(256), &Saxpy{A: saxpyA, X: s.x, Y: s.y})
+		return geobacter.Launch(ctx, t.dev, geobacter.Grid1(len(s.y)).WithGroup(saxpyGroup), &Saxpy{A: saxpyA, X: s.x, Y: s.y})
 	}
 	return nil
 }
@@ -372,6 +388,8 @@ func (s *reduceState) run(ctx context.Context, t target) error {
 		for _, v := range partial {
 			s.sum += v
 		}
+	case glslImpl:
+		return s.runGLSL(ctx, t.glsl)
 	default:
 		s.out[0] = 0
 		g := geobacter.Grid1(reduceGroups(len(s.in)) * reduceGroup).WithGroup(reduceGroup)
@@ -450,6 +468,8 @@ func (s *sgemmState) run(ctx context.Context, t target) error {
 		sgemmRows(n, s.a, s.b, s.c, 0, n)
 	case goroutinesImpl:
 		parallelFor(n, func(lo, hi int) { sgemmRows(n, s.a, s.b, s.c, lo, hi) })
+	case glslImpl:
+		return s.runGLSL(ctx, t.glsl)
 	default:
 		r := (n + tile - 1) / tile * tile
 		g := geobacter.Grid2(r, r).WithGroup(tile, tile)
@@ -462,6 +482,9 @@ func (s *sgemmState) verify(ref state) error { return compareExact("C", s.c, ref
 func (s *sgemmState) checks() []check        { return []check{checksum(s.c)} }
 
 // ---- stencil
+
+// stencilGroup is the side of stencil's square work-groups on the devices and in GLSL.
+const stencilGroup = 16
 
 // stencilSweeps is the number of Jacobi sweeps in one run of stencil: an even number, so that
 // each run reads the buffer that the run before wrote last.
@@ -522,8 +545,12 @@ func (s *stencilState) run(ctx context.Context, t target) error {
 			jacobiRows(n, in, out, 1, n-1)
 		case goroutinesImpl:
 			parallelFor(n-2, func(lo, hi int) { jacobiRows(n, in, out, lo+1, hi+1) })
+		case glslImpl:
+			if err := t.glsl.jacobi(ctx, n, in, out); err != nil {
+				return err
+			}
 		default:
-			g := geobacter.Grid2(n-2, n-2).WithGroup(16, 16)
+			g := geobacter.Grid2(n-2, n-2).WithGroup(stencilGroup, stencilGroup)
 			if err := geobacter.Launch(ctx, t.dev, g, &Jacobi{W: n, H: n, In: in, Out: out}); err != nil {
 				return err
 			}
@@ -559,6 +586,9 @@ const nbodyTol = 1e-4
 // velocities and over the displacements NewPos - Pos: the displacements are rounded to the
 // float32 grid of positions near 1 (2^-24), which is about 1e-5 of a typical displacement.
 const nbodyCheckTol = 1e-4
+
+// nbodyGroup is the work-group size of nbody on the devices and in GLSL.
+const nbodyGroup = 128
 
 type nbodyProblem struct{ n int }
 
@@ -615,8 +645,10 @@ func (s *nbodyState) run(ctx context.Context, t target) error {
 		nbodyRange(s.pos, s.newPos, s.vel, 0, len(s.pos))
 	case goroutinesImpl:
 		parallelFor(len(s.pos), func(lo, hi int) { nbodyRange(s.pos, s.newPos, s.vel, lo, hi) })
+	case glslImpl:
+		return s.runGLSL(ctx, t.glsl)
 	default:
-		g := geobacter.Grid1(len(s.pos)).WithGroup(128)
+		g := geobacter.Grid1(len(s.pos)).WithGroup(nbodyGroup)
 		return geobacter.Launch(ctx, t.dev, g, &NBody{Pos: s.pos, NewPos: s.newPos, Vel: s.vel, Dt: nbodyDt, Eps2: nbodyEps2})
 	}
 	return nil
@@ -728,6 +760,9 @@ func mandelbrotRows(n, maxIter int, iter []uint32, lo, hi int) {
 // lot, so the goroutines take chunks from a counter rather than one fixed range each.
 const mandelbrotChunk = 8
 
+// mandelbrotGroup is the side of mandelbrot's square work-groups on the devices and in GLSL.
+const mandelbrotGroup = 16
+
 func (s *mandelbrotState) run(ctx context.Context, t target) error {
 	n := s.n
 	switch t.kind {
@@ -748,8 +783,10 @@ func (s *mandelbrotState) run(ctx context.Context, t target) error {
 			})
 		}
 		wg.Wait()
+	case glslImpl:
+		return s.runGLSL(ctx, t.glsl)
 	default:
-		g := geobacter.Grid2(n, n).WithGroup(16, 16)
+		g := geobacter.Grid2(n, n).WithGroup(mandelbrotGroup, mandelbrotGroup)
 		return geobacter.Launch(ctx, t.dev, g, &Mandelbrot{Width: n, View: mandelbrotView(n), MaxIter: s.maxIter, Iter: s.iter})
 	}
 	return nil
@@ -808,6 +845,11 @@ func (p histogramProblem) setup(m *mem) (state, error) {
 	return &histogramState{data: data, bins: hist}, nil
 }
 
+// histogramGroups is the number of groups of Histogram for n bytes.
+func histogramGroups(n int) int {
+	return max(1, (n+histGroup*histPerItem-1)/(histGroup*histPerItem))
+}
+
 // histogramLoop counts data into h.
 func histogramLoop(data []byte, h *[bins]uint32) {
 	for _, b := range data {
@@ -831,9 +873,10 @@ func (s *histogramState) run(ctx context.Context, t target) error {
 				}
 			}
 		})
+	case glslImpl:
+		return s.runGLSL(ctx, t.glsl)
 	default:
-		groups := max(1, (len(s.data)+histGroup*histPerItem-1)/(histGroup*histPerItem))
-		g := geobacter.Grid1(groups * histGroup).WithGroup(histGroup)
+		g := geobacter.Grid1(histogramGroups(len(s.data)) * histGroup).WithGroup(histGroup)
 		return geobacter.Launch(ctx, t.dev, g, &Histogram{Data: s.data, Bins: s.bins})
 	}
 	return nil
