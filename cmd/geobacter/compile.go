@@ -134,12 +134,16 @@ func vetCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 // irTargets are the stages `geobacter ir` prints.
-var irTargets = []string{"ir", "llvm", "cpu"}
+var irTargets = []string{"ir", "llvm", "cpu", "ptx", "amdgpu"}
 
-// irCmd is `geobacter ir -target {ir|llvm|cpu} PACKAGE KERNELTYPE`.
+// irCmd is `geobacter ir -target {ir|llvm|cpu|ptx|amdgpu} [-arch ARCH] PACKAGE KERNELTYPE`.
 func irCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("ir", stderr, "-target ir|llvm|cpu PACKAGE KERNELTYPE")
-	target := fs.String("target", "ir", "the stage to print: ir (the optimised IR), llvm (the LLVM IR the backend emits), cpu (the LLVM IR after opt -O3 for this machine's CPU, then its assembly)")
+	fs := newFlags("ir", stderr, "-target ir|llvm|cpu|ptx|amdgpu [-arch ARCH] PACKAGE KERNELTYPE")
+	target := fs.String("target", "ir", "the stage to print: ir (the optimised IR), llvm (the LLVM IR the backend emits), "+
+		"cpu (the LLVM IR after opt -O3 for this machine's CPU, then its assembly), "+
+		"ptx (the PTX for an NVIDIA GPU), amdgpu (the assembly for an AMD GPU)")
+	arch := fs.String("arch", "", "the GPU of -target ptx or amdgpu: sm_70 … sm_90 (default sm_80), or gfx90a, gfx1100, … "+
+		"or an HSA ISA name such as gfx90a:sramecc+:xnack- (default gfx90a)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -184,6 +188,17 @@ func irCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, ir.Print(m))
 		return 0
 	}
+	if *target == "ptx" || *target == "amdgpu" {
+		g, err := gpuTarget(*target, *arch)
+		if err == nil {
+			err = printGPU(stdout, m, g)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	text, err := llvm.Emit(m, llvm.X86_64)
 	if err != nil {
 		fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
@@ -222,4 +237,51 @@ func printCPU(w io.Writer, text string) error {
 	}
 	fmt.Fprintf(w, "; LLVM IR after opt -O3 for %s\n%s\n; assembly\n%s", host.CPU, opt.Output, asm.Output)
 	return nil
+}
+
+// gpuTarget is the LLVM target of `geobacter ir -target ptx|amdgpu -arch ARCH`.
+func gpuTarget(target, arch string) (*llvm.GPU, error) {
+	if target == "ptx" {
+		if arch == "" {
+			arch = "sm_80"
+		}
+		var sm int
+		if _, err := fmt.Sscanf(arch, "sm_%d", &sm); err != nil || fmt.Sprintf("sm_%d", sm) != arch {
+			return nil, fmt.Errorf("-arch %q is not an NVIDIA architecture such as sm_80", arch)
+		}
+		return llvm.NVPTX(sm, llvm.MinPTX(sm), [3]int64{})
+	}
+	if arch == "" {
+		arch = "gfx90a"
+	}
+	gfx, features, err := llvm.ParseISA(arch)
+	if err != nil {
+		return nil, err
+	}
+	return llvm.AMDGPU(gfx, features, [3]int64{})
+}
+
+// printGPU writes the PTX, or the AMDGPU assembly, of module m for target g: the backend's LLVM
+// IR through opt -O3 and llc.
+func printGPU(w io.Writer, m *ir.Module, g *llvm.GPU) error {
+	text, err := llvm.Emit(m, &g.Target)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	tc, err := toolchain.Find(ctx)
+	if err != nil {
+		return err
+	}
+	t := toolchain.Target{Triple: g.Triple, DataLayout: g.DataLayout, CPU: g.CPU, Features: g.Features}
+	opt, err := tc.Optimize(ctx, []byte(text), t, toolchain.OptimizeOptions{})
+	if err != nil {
+		return err
+	}
+	asm, err := tc.Compile(ctx, opt.Output, t, toolchain.Assembly)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(asm.Output)
+	return err
 }

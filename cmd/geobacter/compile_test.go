@@ -85,7 +85,9 @@ func TestIRErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"ir", "-target", "ir", "../../examples/saxpy", "Nope"}, 1, "no kernel type Nope in ../../examples/saxpy; its kernels are: Saxpy"},
-		{[]string{"ir", "-target", "ptx", "../../examples/saxpy", "Saxpy"}, 2, `unknown target "ptx"`},
+		{[]string{"ir", "-target", "nope", "../../examples/saxpy", "Saxpy"}, 2, `unknown target "nope"`},
+		{[]string{"ir", "-target", "ptx", "-arch", "gfx90a", "../../examples/saxpy", "Saxpy"}, 1, `not an NVIDIA architecture`},
+		{[]string{"ir", "-target", "amdgpu", "-arch", "sm_80", "../../examples/saxpy", "Saxpy"}, 1, `not an amdgcn ISA name`},
 		{[]string{"ir", "../../examples/saxpy"}, 2, "usage: geobacter ir"},
 	} {
 		code, _, errOut := runCmd(tc.args...)
@@ -136,5 +138,34 @@ func TestIRCPU(t *testing.T) {
 	}
 	if !strings.Contains(out, "; LLVM IR after opt -O3 for ") || !strings.Contains(out, "; assembly") || !strings.Contains(out, ".text") {
 		t.Errorf("geobacter ir -target cpu printed:\n%.2000s", out)
+	}
+}
+
+// TestIRGPU prints saxpy's PTX and AMDGPU assembly.
+func TestIRGPU(t *testing.T) {
+	if _, err := toolchain.Find(context.Background()); err != nil {
+		if strings.Contains(os.Getenv("GEOBACTER_REQUIRE"), "cpu") {
+			t.Fatalf("LLVM is required (GEOBACTER_REQUIRE): %v", err)
+		}
+		t.Skipf("no LLVM toolchain here: %v", err)
+	}
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-target", "ptx"}, []string{".target sm_80", ".visible .entry geobacter_saxpy_Saxpy_Kernel(", ".param .u64"}},
+		{[]string{"-target", "ptx", "-arch", "sm_90"}, []string{".version 7.8", ".target sm_90"}},
+		{[]string{"-target", "amdgpu"}, []string{".amdgcn_target \"amdgcn-amd-amdhsa--gfx90a", ".amdhsa_kernel geobacter_saxpy_Saxpy_Kernel", ".kernarg_segment_size"}},
+		{[]string{"-target", "amdgpu", "-arch", "gfx1100"}, []string{"gfx1100", ".amdhsa_kernel geobacter_saxpy_Saxpy_Kernel"}},
+	} {
+		code, out, errOut := runCmd(append(append([]string{"ir"}, c.args...), "../../examples/saxpy", "Saxpy")...)
+		if code != 0 {
+			t.Fatalf("geobacter ir %v: exit %d, stderr:\n%s", c.args, code, errOut)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("geobacter ir %v lacks %q:\n%.3000s", c.args, w, out)
+			}
+		}
 	}
 }

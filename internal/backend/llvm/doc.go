@@ -1,5 +1,6 @@
 // Package llvm lowers optimised IR (internal/ir, after internal/passes) to LLVM IR text, for the
-// devices that compile through LLVM: `cpu` now, `cuda` (NVPTX) and `amdgpu` later. It owns the
+// devices that compile through LLVM: `cpu` (X86_64), `cuda` (NVPTX, nvptx.go) and `amdgpu`
+// (AMDGPU, amdgpu.go; the GPU kernel ABI both share is in gpu.go). It owns the
 // lowering of every IR instruction with Go's exact semantics, the layout of Go types as LLVM
 // types, the table of panic sites, and the description of each target (Target). It runs no
 // tools: internal/toolchain takes the text on to opt and llc.
@@ -10,8 +11,8 @@
 // hidden parameters every lowered function takes, and hooks for what differs between targets:
 // work-item queries, the shared-memory base, a failed check, the barrier, math functions
 // without an LLVM intrinsic, and the kernel's entry points. The lowering of ordinary
-// instructions reads nothing else, so NVPTX and AMDGPU are new Target values. X86_64 is the
-// host (x86_64-unknown-linux-gnu).
+// instructions reads nothing else, so NVPTX and AMDGPU are Target values too (in a GPU, with
+// llc's CPU and features). X86_64 is the host (x86_64-unknown-linux-gnu).
 //
 // # Semantics
 //

@@ -297,9 +297,12 @@ func (b *fn) spaceCast(v *ir.Value) {
 	p, q := b.Tmp(), b.Tmp()
 	b.Line("%s = extractvalue %s %s, 0", p, e.memType(v.Args[0].Type), b.op(v.Args[0]))
 	b.Line("%s = addrspacecast %s %s to %s", q, e.ptrType(from), p, e.ptrType(to))
-	r1 := b.Tmp()
-	b.Line("%s = insertvalue %s %s, %s %s, 0", r1, e.memType(v.Type), b.op(v.Args[0]), e.ptrType(to), q)
-	b.set(v, r1)
+	n, c, r1, r2 := b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp()
+	b.Line("%s = extractvalue %s %s, 1", n, e.memType(v.Args[0].Type), b.op(v.Args[0]))
+	b.Line("%s = extractvalue %s %s, 2", c, e.memType(v.Args[0].Type), b.op(v.Args[0]))
+	b.Line("%s = insertvalue %s poison, %s %s, 0", r1, e.memType(v.Type), e.ptrType(to), q)
+	b.Line("%s = insertvalue %s %s, i64 %s, 1", r2, e.memType(v.Type), r1, n)
+	b.Line("%s = insertvalue %s %s, i64 %s, 2", b.names[v], e.memType(v.Type), r2, c)
 }
 
 func (b *fn) binary(v *ir.Value) {
@@ -752,32 +755,38 @@ func (b *fn) atomic(v *ir.Value) {
 	ptr := e.ptrType(pt.Space) + " " + b.op(a[0])
 	al := t.Size()
 	d := b.names[v]
+	ord := "seq_cst"
+	if e.t.AtomicFence != nil {
+		ord = "monotonic"
+		e.t.AtomicFence(b.Builder, pt.Space)
+		defer e.t.AtomicFence(b.Builder, pt.Space)
+	}
 	switch op := v.AtomicOp(); op {
 	case ir.AtomicLoad:
-		b.Line("%s = load atomic %s, %s seq_cst, align %d", d, ty, ptr, al)
+		b.Line("%s = load atomic %s, %s "+ord+", align %d", d, ty, ptr, al)
 	case ir.AtomicStore:
-		b.Line("store atomic %s %s, %s seq_cst, align %d", ty, b.op(a[1]), ptr, al)
+		b.Line("store atomic %s %s, %s "+ord+", align %d", ty, b.op(a[1]), ptr, al)
 	case ir.AtomicAdd:
 		old := b.Tmp()
 		if t.IsFloat() {
-			b.Line("%s = atomicrmw fadd %s, %s %s seq_cst, align %d", old, ptr, ty, b.op(a[1]), al)
+			b.Line("%s = atomicrmw fadd %s, %s %s "+ord+", align %d", old, ptr, ty, b.op(a[1]), al)
 			b.Line("%s = fadd %s %s, %s", d, ty, old, b.op(a[1]))
 		} else {
-			b.Line("%s = atomicrmw add %s, %s %s seq_cst, align %d", old, ptr, ty, b.op(a[1]), al)
+			b.Line("%s = atomicrmw add %s, %s %s "+ord+", align %d", old, ptr, ty, b.op(a[1]), al)
 			b.Line("%s = add %s %s, %s", d, ty, old, b.op(a[1]))
 		}
 	case ir.AtomicAnd, ir.AtomicOr, ir.AtomicSwap:
 		name := map[ir.AtomicOp]string{ir.AtomicAnd: "and", ir.AtomicOr: "or", ir.AtomicSwap: "xchg"}[op]
-		b.Line("%s = atomicrmw %s %s, %s %s seq_cst, align %d", d, name, ptr, ty, b.op(a[1]), al)
+		b.Line("%s = atomicrmw %s %s, %s %s "+ord+", align %d", d, name, ptr, ty, b.op(a[1]), al)
 	case ir.AtomicCAS:
 		pair := b.Tmp()
-		b.Line("%s = cmpxchg %s, %s %s, %s %s seq_cst seq_cst, align %d", pair, ptr, ty, b.op(a[1]), ty, b.op(a[2]), al)
+		b.Line("%s = cmpxchg %s, %s %s, %s %s "+ord+" "+ord+", align %d", pair, ptr, ty, b.op(a[1]), ty, b.op(a[2]), al)
 		b.Line("%s = extractvalue { %s, i1 } %s, 1", d, ty, pair)
 	case ir.AtomicMin, ir.AtomicMax:
 		if !t.IsFloat() {
 			name := map[bool]map[ir.AtomicOp]string{true: {ir.AtomicMin: "min", ir.AtomicMax: "max"},
 				false: {ir.AtomicMin: "umin", ir.AtomicMax: "umax"}}[t.IsSigned()][op]
-			b.Line("%s = atomicrmw %s %s, %s %s seq_cst, align %d", d, name, ptr, ty, b.op(a[1]), al)
+			b.Line("%s = atomicrmw %s %s, %s %s "+ord+", align %d", d, name, ptr, ty, b.op(a[1]), al)
 			return
 		}
 		// Go's min and max (NaN wins, -0 < +0) differ from atomicrmw fmin/fmax (IEEE minNum):
@@ -789,7 +798,7 @@ func (b *fn) atomic(v *ir.Value) {
 		first, old, of, r, rb, same, pair, seen, ok := b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp(), b.Tmp()
 		entry := b.end[b.cur]
 		loop, try, done := b.Tmp()[1:]+".loop", b.Tmp()[1:]+".try", b.Tmp()[1:]+".done"
-		b.Line("%s = load atomic %s, %s seq_cst, align %d", first, ity, ptr, al)
+		b.Line("%s = load atomic %s, %s "+ord+", align %d", first, ity, ptr, al)
 		b.Line("br label %%%s", loop)
 		b.label(loop)
 		b.Line("%s = phi %s [ %s, %%%s ], [ %s, %%%s ]", old, ity, first, entry, seen, try)
@@ -799,7 +808,7 @@ func (b *fn) atomic(v *ir.Value) {
 		b.Line("%s = icmp eq %s %s, %s", same, ity, rb, old)
 		b.Line("br i1 %s, label %%%s, label %%%s", same, done, try)
 		b.label(try)
-		b.Line("%s = cmpxchg %s, %s %s, %s %s seq_cst seq_cst, align %d", pair, ptr, ity, old, ity, rb, al)
+		b.Line("%s = cmpxchg %s, %s %s, %s %s "+ord+" "+ord+", align %d", pair, ptr, ity, old, ity, rb, al)
 		b.Line("%s = extractvalue { %s, i1 } %s, 0", seen, ity, pair)
 		b.Line("%s = extractvalue { %s, i1 } %s, 1", ok, ity, pair)
 		b.Line("br i1 %s, label %%%s, label %%%s", ok, done, loop)

@@ -58,6 +58,10 @@ type Target struct {
 	// without an LLVM intrinsic of the same semantics: exp, log, sin, ..., math.Mod) on f64;
 	// f32 operands are widened and the result rounded, as ir.EvalIntrinsic defines it.
 	MathFunc func(in ir.Intrinsic) string
+	// AtomicFence, when not nil, makes every atomic operation on memory of space s monotonic,
+	// between two sequentially consistent fences it emits: for a target whose code generator
+	// neither selects seq_cst atomic loads and stores nor honours seq_cst on the others (NVPTX).
+	AtomicFence func(b *Builder, s ir.Space)
 	// Entry emits the entry points of kernel k, whose per-work-item function is named item
 	// (an LLVM global name with its @) and has the signature described in the package doc.
 	Entry func(mb *ModuleBuilder, k *Kernel, item string)
