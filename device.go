@@ -13,8 +13,11 @@ import (
 
 	"github.com/geobacter-go/geobacter/internal/device"
 	_ "github.com/geobacter-go/geobacter/internal/device/cpu"      // registers the `cpu` device
+	_ "github.com/geobacter-go/geobacter/internal/device/cuda"     // registers the `cuda` device
 	_ "github.com/geobacter-go/geobacter/internal/device/godevice" // registers the `go` device
+	_ "github.com/geobacter-go/geobacter/internal/device/hsa"      // registers the `amdgpu` device
 	_ "github.com/geobacter-go/geobacter/internal/device/interp"   // registers the `interp` device
+	_ "github.com/geobacter-go/geobacter/internal/device/vulkan"   // registers the `vulkan` device
 )
 
 // DeviceType is what kind of hardware a device is. Open(ctx, "") prefers, in order, a discrete

@@ -14,5 +14,36 @@ package devicetest
 //		"float/arith32": "float32 subnormals are flushed to zero",
 //	},
 //
-// The go and interp devices run every case.
-var skip = map[string]map[string]string{}
+// The go, interp and cpu devices run every case.
+var skip = map[string]map[string]string{
+	"vulkan": {
+		// GLSL.std.450 has Exp, Log, Sin, Cos and Pow for 32-bit floats only, and the backend
+		// refuses them on float64 with a positioned error wrapping ErrNotSupported. Fixed by
+		// compiling package math's own pure-Go implementations of them for devices without
+		// float64 transcendentals.
+		"math/transcendental64": "float64 exp, log, sin, cos and pow are not supported on vulkan",
+		// float32(math.F(float64(x))) is computed with GLSL's float32 functions, which Vulkan
+		// lets be several ULP off (lavapipe's exp is off by up to 7 ULP on this case's inputs,
+		// beyond its 4), and GLSL's Pow is undefined where Go's math.Pow has special cases
+		// (x^0 = 1, pow(0, y<0) = +Inf, pow(x<0, integer y)): lavapipe returns 0 and NaN there.
+		// Fixed by the same pure-Go implementations, computed in float64.
+		"math/transcendental32": "float32 transcendentals are not within 4 ULP on vulkan, and Pow lacks Go's special cases",
+		// math.FMA lowers to GLSL.std.450 Fma, which Vulkan does not require to be fused:
+		// lavapipe computes it as a multiply and an add, 1-2 ULP from the fused result. Fixed by
+		// an exact FMA built from integer arithmetic (as math/fma.go does) for float64.
+		"math/exact64": "math.FMA on float64 is not fused on lavapipe",
+	},
+	"cuda": {
+		// The NVPTX target has no device math library (libdevice) on machines without the CUDA
+		// toolkit, and refuses exp, log, sin, cos and pow with ErrNoMathLibrary (float32 ones
+		// too: they are computed through the float64 functions). Fixed by linking libdevice when
+		// found, or compiling package math's pure-Go implementations.
+		"math/transcendental64": "no device math library (libdevice) for float64 transcendentals",
+		"math/transcendental32": "no device math library (libdevice) for the float64 functions float32 math goes through",
+	},
+	"amdgpu": {
+		// As for cuda, with ROCm's ocml in place of libdevice.
+		"math/transcendental64": "no device math library (ocml) for float64 transcendentals",
+		"math/transcendental32": "no device math library (ocml) for the float64 functions float32 math goes through",
+	},
+}

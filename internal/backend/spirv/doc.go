@@ -24,25 +24,25 @@
 //	offset  8  uint32[3]  the grid's size in work-items (x, y, z)            kernel.Item.GlobalSize
 //	offset 20  uint32[3]  the grid's number of groups                         kernel.Item.NumGroups
 //	offset 32  uint32[3]  the group size of the launch                        kernel.Item.LocalSize
-//	offset 44  uint32     zero (padding)
-//	offset 48  the argument struct                       when Kernel.ArgsInline
-//	offset 48  uint64, the device address of a buffer holding the argument struct, otherwise
+//	offset 44  uint32[3]  the id of the dispatch's first group (its WorkgroupId 0)
+//	offset 56  the argument struct                       when Kernel.ArgsInline
+//	offset 56  uint64, the device address of a buffer holding the argument struct, otherwise
 //
 // The argument struct is the kernel's struct in Go's layout (amd64 sizes and alignments: int and
 // uintptr are 8 bytes, a slice is {data, len, cap} of 8 bytes each), with every pointer, and
 // every slice's data pointer, replaced by the device address it stands for (0 for nil). The
-// emitter puts the struct inline when 48 + its size is at most Target.PushConstantBytes and the
+// emitter puts the struct inline when 56 + its size is at most Target.PushConstantBytes and the
 // target can read the struct's 8- and 16-bit fields (bools are bytes) from push constants
 // (Target.StoragePushConstant8 and StoragePushConstant16); Kernel.ArgsInline says which.
 //
 // The work-group size is three specialisation constants, SpecId 0, 1 and 2 (x, y, z; default 1),
-// which size the entry point's workgroup. The device dispatches groups with vkCmdDispatchBase
-// (the pipeline is created with VK_PIPELINE_CREATE_DISPATCH_BASE_BIT), possibly in several pieces
-// when the grid has more groups than the device's maxComputeWorkGroupCount, so the WorkgroupId
-// builtin is always the group's id in the whole grid. A work-item's ids are
+// which size the entry point's workgroup. The device dispatches a grid in pieces of at most its
+// maxComputeWorkGroupCount groups in each dimension (Vulkan bounds WorkgroupId by it, even with
+// vkCmdDispatchBase), each piece with push constants of its own naming its first group, so a
+// work-item's ids are
 //
 //	local  = LocalInvocationId
-//	group  = WorkgroupId
+//	group  = WorkgroupId + push.groupBase
 //	global = group * push.groupSize + local
 //
 // Work-items whose global id is outside the grid in some dimension (the padding of a partial last

@@ -187,7 +187,7 @@ func runE2EFill(t *testing.T, name string, m *ir.Module, k *ir.Func, tg *Target,
 	for i := range 3 {
 		push = le.AppendUint32(push, uint32(local[i]))
 	}
-	push = le.AppendUint32(push, 0)
+	push = append(push, make([]byte, PushArgsOffset-len(push))...) // the group base: 0, one dispatch
 	if kk.ArgsInline {
 		push = append(push, devArgs...)
 	} else {

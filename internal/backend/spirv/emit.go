@@ -66,9 +66,16 @@ const (
 	pushGridSize  = 1  // uint32[3]
 	pushNumGroups = 2  // uint32[3]
 	pushGroupSize = 3  // uint32[3]
-	pushPad       = 4  // uint32
+	pushGroupBase = 4  // uint32[3]: the id of the dispatch's first group
 	pushArgs      = 5  // the argument struct, or its address
-	pushArgsOff   = 48 // the byte offset of member pushArgs
+	pushArgsOff   = 56 // the byte offset of member pushArgs
+)
+
+// PushArgsOffset is the byte offset in the push constants of the argument struct (or its
+// address), and PushGroupBaseOffset that of the dispatch's first group (see the package doc).
+const (
+	PushArgsOffset      = pushArgsOff
+	PushGroupBaseOffset = 44
 )
 
 // Kernel is a kernel compiled to a SPIR-V module.
@@ -76,8 +83,8 @@ type Kernel struct {
 	Name  string   // the IR function's name
 	Words []uint32 // the module
 	Entry string   // the GLCompute entry point's name
-	// ArgsInline says the argument struct is in the push constants at offset 48; otherwise
-	// offset 48 holds its device address. ArgsSize is its size in Go's layout, PushSize the
+	// ArgsInline says the argument struct is in the push constants at offset 56 (PushArgsOffset); otherwise
+	// offset 56 holds its device address. ArgsSize is its size in Go's layout, PushSize the
 	// size of the push-constant range the pipeline layout declares (a multiple of 4).
 	ArgsInline bool
 	ArgsSize   int64
@@ -304,10 +311,9 @@ func blockPos(b *ir.Block) ir.Pos {
 // declarePush declares the push-constant block (see the package doc).
 func (e *emitter) declarePush() {
 	m := e.m
-	u32 := m.intType(32)
 	u64 := m.intType(64)
 	arr := e.memType(&ir.Array{Elem: ir.Uint32Type, Len: 3})
-	members := []uint32{u64, arr, arr, arr, u32}
+	members := []uint32{u64, arr, arr, arr, arr}
 	offsets := []uint32{0, 8, 20, 32, 44}
 	size := int64(pushArgsOff)
 	if e.argsInline {
@@ -380,10 +386,21 @@ func (e *emitter) pushU32(i, d int) uint32 {
 	return e.pre[k]
 }
 
+// groupU32 is the work-item's group id in dimension d, as a uint32: the WorkgroupId of the
+// dispatch plus the dispatch's first group (push.groupBase), computed once in the prologue.
+func (e *emitter) groupU32(d int) uint32 {
+	k := [2]int{-100, d}
+	if id, ok := e.pre[k]; ok {
+		return id
+	}
+	e.pre[k] = e.fn.op(OpIAdd, e.m.intType(32), e.builtinU32(BuiltInWorkgroupId, d), e.pushU32(pushGroupBase, d))
+	return e.pre[k]
+}
+
 // globalIDU32 is the work-item's global id in dimension d, as a uint32.
 func (e *emitter) globalIDU32(d int) uint32 {
 	u32 := e.m.intType(32)
-	g := e.builtinU32(BuiltInWorkgroupId, d)
+	g := e.groupU32(d)
 	l := e.builtinU32(BuiltInLocalInvocationId, d)
 	s := e.pushU32(pushGroupSize, d)
 	return e.fn.op(OpIAdd, u32, e.fn.op(OpIMul, u32, g, s), l)
@@ -479,9 +496,10 @@ func (e *emitter) prologue() {
 		for _, b := range []BuiltIn{BuiltInWorkgroupId, BuiltInLocalInvocationId} {
 			e.builtinU32(b, d)
 		}
-		for _, i := range []int{pushGridSize, pushNumGroups, pushGroupSize} {
+		for _, i := range []int{pushGridSize, pushNumGroups, pushGroupSize, pushGroupBase} {
 			e.pushU32(i, d)
 		}
+		e.groupU32(d)
 	}
 	for d := range 3 {
 		e.gid32[d] = e.globalIDU32(d)

@@ -86,7 +86,7 @@ func TestSites(t *testing.T) {
 			t.Errorf("%d sites of kind %d, want %d", count[kind], kind, n)
 		}
 	}
-	if k.Entry != "main" || !k.ArgsInline || k.PushSize != 48+k.ArgsSize {
+	if k.Entry != "main" || !k.ArgsInline || k.PushSize != PushArgsOffset+k.ArgsSize {
 		t.Errorf("entry %q, inline %v, push size %d, args size %d", k.Entry, k.ArgsInline, k.PushSize, k.ArgsSize)
 	}
 }

@@ -18,7 +18,7 @@ func (e *emitter) workItem(q ir.Intrinsic, d int) uint32 {
 	case ir.LocalID:
 		x = e.builtinU32(BuiltInLocalInvocationId, d)
 	case ir.GroupID:
-		x = e.builtinU32(BuiltInWorkgroupId, d)
+		x = e.groupU32(d)
 	case ir.GlobalSize:
 		x = e.pushU32(pushGridSize, d)
 	case ir.LocalSize:
@@ -26,7 +26,7 @@ func (e *emitter) workItem(q ir.Intrinsic, d int) uint32 {
 	case ir.NumGroups:
 		x = e.pushU32(pushNumGroups, d)
 	default: // GlobalID: group * groupSize + local, in 64 bits
-		g := fn.op(OpUConvert, u64, e.builtinU32(BuiltInWorkgroupId, d))
+		g := fn.op(OpUConvert, u64, e.groupU32(d))
 		s := fn.op(OpUConvert, u64, e.pushU32(pushGroupSize, d))
 		l := fn.op(OpUConvert, u64, e.builtinU32(BuiltInLocalInvocationId, d))
 		return fn.op(OpIAdd, u64, fn.op(OpIMul, u64, g, s), l)

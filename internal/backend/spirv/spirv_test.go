@@ -129,7 +129,7 @@ var corpusTargets = []struct {
 }{
 	{"lavapipe-128", Lavapipe, []string{"vulkan1.2", "vulkan1.3"}},
 	{"lavapipe-256", withTarget(func(t *Target) { t.PushConstantBytes = 256 }), []string{"vulkan1.2", "vulkan1.3"}},
-	{"args-by-address", withTarget(func(t *Target) { t.PushConstantBytes = 56 }), []string{"vulkan1.2"}},
+	{"args-by-address", withTarget(func(t *Target) { t.PushConstantBytes = PushArgsOffset + 8 }), []string{"vulkan1.2"}},
 	{"no-float-atomics", withTarget(func(t *Target) {
 		t.AtomicFloat32AddBuffer, t.AtomicFloat64AddBuffer = false, false
 		t.AtomicFloat32AddShared, t.AtomicFloat64AddShared = false, false

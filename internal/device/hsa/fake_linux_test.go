@@ -16,7 +16,6 @@ import (
 	"github.com/ebitengine/purego"
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/device"
-	"github.com/geobacter-go/geobacter/internal/testkernels"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
@@ -99,10 +98,10 @@ func TestFakeRuntimeChild(t *testing.T) {
 			t.Fatal("Alloc's memory is not zeroed")
 		}
 	}
-	k := &testkernels.WrapSigned{A8: make([]int8, n), B8: make([]int8, n), A16: make([]int16, n), B16: make([]int16, n),
+	k := &wrapKernel{A8: make([]int8, n), B8: make([]int8, n), A16: make([]int16, n), B16: make([]int16, n),
 		A32: a32[:n], B32: a32[n:], A64: make([]int64, n), B64: make([]int64, n), A: make([]int, n), B: make([]int, n),
 		Out8: make([][4]int8, n), Out16: make([][4]int16, n), Out32: make([][4]int32, n), Out64: make([][4]int64, n), Out: make([][4]int, n)}
-	l := &device.Launch{Kernel: k, Name: "testkernels.WrapSigned", Global: [3]int{n, 1, 1}, Local: [3]int{64, 1, 1}}
+	l := &device.Launch{Kernel: k, Name: "hsa.wrapKernel", Global: [3]int{n, 1, 1}, Local: [3]int{64, 1, 1}}
 	if err := d.Launch(ctx, l); err != nil {
 		t.Fatal(err)
 	}
