@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
+	"github.com/geobacter-go/geobacter/internal/backend/spirv"
 	"github.com/geobacter-go/geobacter/internal/frontend"
 	"github.com/geobacter-go/geobacter/internal/gen"
 	"github.com/geobacter-go/geobacter/internal/ir"
@@ -134,14 +135,15 @@ func vetCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 // irTargets are the stages `geobacter ir` prints.
-var irTargets = []string{"ir", "llvm", "cpu", "ptx", "amdgpu"}
+var irTargets = []string{"ir", "llvm", "cpu", "ptx", "amdgpu", "spirv"}
 
-// irCmd is `geobacter ir -target {ir|llvm|cpu|ptx|amdgpu} [-arch ARCH] PACKAGE KERNELTYPE`.
+// irCmd is `geobacter ir -target {ir|llvm|cpu|ptx|amdgpu|spirv} [-arch ARCH] PACKAGE KERNELTYPE`.
 func irCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("ir", stderr, "-target ir|llvm|cpu|ptx|amdgpu [-arch ARCH] PACKAGE KERNELTYPE")
+	fs := newFlags("ir", stderr, "-target ir|llvm|cpu|ptx|amdgpu|spirv [-arch ARCH] PACKAGE KERNELTYPE")
 	target := fs.String("target", "ir", "the stage to print: ir (the optimised IR), llvm (the LLVM IR the backend emits), "+
 		"cpu (the LLVM IR after opt -O3 for this machine's CPU, then its assembly), "+
-		"ptx (the PTX for an NVIDIA GPU), amdgpu (the assembly for an AMD GPU)")
+		"ptx (the PTX for an NVIDIA GPU), amdgpu (the assembly for an AMD GPU), "+
+		"spirv (the disassembly of the SPIR-V module for Vulkan, for a device with lavapipe's features)")
 	arch := fs.String("arch", "", "the GPU of -target ptx or amdgpu: sm_70 … sm_90 (default sm_80), or gfx90a, gfx1100, … "+
 		"or an HSA ISA name such as gfx90a:sramecc+:xnack- (default gfx90a)")
 	if err := fs.Parse(args); err != nil {
@@ -186,6 +188,15 @@ func irCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *target == "ir" {
 		fmt.Fprint(stdout, ir.Print(m))
+		return 0
+	}
+	if *target == "spirv" {
+		k, err := spirv.Emit(m, m.Func(found.Name), spirv.Lavapipe)
+		if err != nil {
+			fmt.Fprintf(stderr, "geobacter ir: %v\n", err)
+			return 1
+		}
+		fmt.Fprint(stdout, spirv.Disassemble(k.Words))
 		return 0
 	}
 	if *target == "ptx" || *target == "amdgpu" {

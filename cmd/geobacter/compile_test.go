@@ -157,6 +157,7 @@ func TestIRGPU(t *testing.T) {
 		{[]string{"-target", "ptx", "-arch", "sm_90"}, []string{".version 7.8", ".target sm_90"}},
 		{[]string{"-target", "amdgpu"}, []string{".amdgcn_target \"amdgcn-amd-amdhsa--gfx90a", ".amdhsa_kernel geobacter_saxpy_Saxpy_Kernel", ".kernarg_segment_size"}},
 		{[]string{"-target", "amdgpu", "-arch", "gfx1100"}, []string{"gfx1100", ".amdhsa_kernel geobacter_saxpy_Saxpy_Kernel"}},
+		{[]string{"-target", "spirv"}, []string{"OpCapability PhysicalStorageBufferAddresses", "OpEntryPoint GLCompute", "OpMemoryModel PhysicalStorageBuffer64 GLSL450"}},
 	} {
 		code, out, errOut := runCmd(append(append([]string{"ir"}, c.args...), "../../examples/saxpy", "Saxpy")...)
 		if code != 0 {

@@ -14,9 +14,11 @@
 //	          exit 1 when a file is missing or stale
 //	vet       [packages]: report every violation of the kernel contract, with its position;
 //	          exit 1 when there is one
-//	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a stage of the
-//	          pipeline: the optimised IR, the LLVM IR the backend emits, or the LLVM IR after
-//	          opt -O3 for this machine's CPU followed by its assembly
+//	ir        -target ir|llvm|cpu|ptx|amdgpu|spirv [-arch ARCH] PACKAGE KERNELTYPE: print a
+//	          kernel's code at a stage of the pipeline: the optimised IR, the LLVM IR the backend
+//	          emits, the LLVM IR after opt -O3 for this machine's CPU followed by its assembly,
+//	          the PTX for an NVIDIA GPU, the assembly for an AMD GPU (-arch names the GPU), or
+//	          the disassembly of the SPIR-V module for Vulkan
 //	bench     [-devices LIST] [-bench REGEXP] [-runs N] [-size small|full] [-json FILE]
 //	          [-plot FILE.svg]: run the benchmark suite (package bench) on every usable device
 //	          and its references (serial and goroutine Go, C with OpenMP, OpenCL on PoCL), verify
@@ -60,7 +62,7 @@ The commands are:
 	devices   list the devices of every kind, usable or not, with the reason and the fix
 	gen       [-check] [packages]: write (or check) geobacter_ir.go, the IR of the kernels
 	vet       [packages]: report every violation of the kernel contract, with its position
-	ir        -target ir|llvm|cpu PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
+	ir        -target ir|llvm|cpu|ptx|amdgpu|spirv PACKAGE KERNELTYPE: print a kernel's code at a pipeline stage
 	bench     [-devices LIST] [-bench RE] [-size small|full] [-json F] [-plot F.svg]: run the benchmarks
 	cache     dir|ls|clean: print the kernel cache's directory, list its entries, or empty it
 	version   print the versions of Geobacter and Go, the platform and the device kinds
