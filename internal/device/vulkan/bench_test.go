@@ -1,0 +1,91 @@
+package vulkan_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/geobacter-go/geobacter"
+	"github.com/geobacter-go/geobacter/internal/backend/spirv"
+	"github.com/geobacter-go/geobacter/internal/devicetest"
+	"github.com/geobacter-go/geobacter/internal/irsource"
+	"github.com/geobacter-go/geobacter/kernel"
+)
+
+// Empty does nothing.
+type Empty struct{ X []int32 }
+
+func (k *Empty) Kernel(it kernel.Item) {}
+
+// Saxpy is y = a*x + y.
+type Saxpy struct {
+	A    float32
+	X, Y []float32
+}
+
+func (k *Saxpy) Kernel(it kernel.Item) {
+	i := it.GlobalID(0)
+	k.Y[i] += k.A * k.X[i]
+}
+
+// BenchmarkEmptyLaunch is the cost of a launch of an empty kernel of one group through the
+// public API: marshalling, the panic record, one dispatch, the wait.
+func BenchmarkEmptyLaunch(b *testing.B) {
+	dev := devicetest.Open(b, "vulkan")
+	if dev == nil {
+		return
+	}
+	ctx := context.Background()
+	k := &Empty{}
+	for b.Loop() {
+		if err := geobacter.Launch(ctx, dev, geobacter.Grid1(1), k); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSaxpy runs saxpy over 2^22 float32s in Alloc'd memory, with its checks and with
+// geobacter.Unchecked, side by side.
+func BenchmarkSaxpy(b *testing.B) {
+	const n = 1 << 22
+	dev := devicetest.Open(b, "vulkan")
+	if dev == nil {
+		return
+	}
+	ctx := context.Background()
+	x, _ := geobacter.Alloc[float32](dev, n)
+	y, _ := geobacter.Alloc[float32](dev, n)
+	for _, unchecked := range []bool{false, true} {
+		name := "checked"
+		var opts []geobacter.LaunchOption
+		if unchecked {
+			name, opts = "unchecked", []geobacter.LaunchOption{geobacter.Unchecked()}
+		}
+		b.Run(name, func(b *testing.B) {
+			k := &Saxpy{A: 2, X: x, Y: y}
+			g := geobacter.Grid1(n).WithGroup(256)
+			if err := geobacter.Launch(ctx, dev, g, k, opts...); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(12 * n)
+			for b.Loop() {
+				if err := geobacter.Launch(ctx, dev, g, k, opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCompileSaxpy times the SPIR-V backend on saxpy, its IR found and optimised once.
+func BenchmarkCompileSaxpy(b *testing.B) {
+	v := irsource.VariantOf(&Saxpy{}, false)
+	for b.Loop() {
+		m, f, err := irsource.Kernel(context.Background(), v.Type, v.Options())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := spirv.Emit(m, f, spirv.Lavapipe); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
