@@ -159,29 +159,11 @@ func (*Device) Launch(ctx context.Context, l *device.Launch) error {
 	return p.launch(ctx, l)
 }
 
-// compiled is one kernel type's program, made once even when launched concurrently.
-type compiled struct {
-	once sync.Once
-	p    *program
-	err  error
-}
+var programs device.Programs[irsource.Variant, *program]
 
-var programs sync.Map // irsource.Variant → *compiled
-
-// programFor returns the program of variant v, compiling it on the first launch. A hit is one
-// lookup in a sync.Map, lock-free for keys already stored.
+// programFor returns the program of variant v, compiling it on the first launch.
 func programFor(ctx context.Context, v irsource.Variant) (*program, error) {
-	c, ok := programs.Load(v)
-	if !ok {
-		c, _ = programs.LoadOrStore(v, new(compiled))
-	}
-	k := c.(*compiled)
-	k.once.Do(func() { k.p, k.err = compile(ctx, v) })
-	if k.err != nil {
-		// A failed compile is not cached; a later launch tries again.
-		programs.CompareAndDelete(v, k)
-	}
-	return k.p, k.err
+	return programs.Get(v, func() (*program, error) { return compile(ctx, v) })
 }
 
 // program is one compiled kernel: its entry point and what a launch needs to call it.

@@ -26,8 +26,8 @@ func Lookup(ctx context.Context, k any, unchecked bool) error {
 // Programs counts the programs of kernel type t in the in-process cache.
 func Programs(t reflect.Type) int {
 	n := 0
-	programs.Range(func(key, _ any) bool {
-		if key.(irsource.Variant).Type == t {
+	programs.Range(func(key irsource.Variant, _ *program) bool {
+		if key.Type == t {
 			n++
 		}
 		return true

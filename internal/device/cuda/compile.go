@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/cache"
+	"github.com/geobacter-go/geobacter/internal/device"
 	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/irsource"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
@@ -37,42 +37,24 @@ type programKey struct {
 	v   irsource.Variant
 }
 
-type compiled struct {
-	once sync.Once
-	p    *program
-	err  error
-}
-
-var programs sync.Map // programKey → *compiled
+var programs device.Programs[programKey, *program]
 
 // programFor returns the program of variant v on d, compiling and loading it on the first launch;
 // a failure is not kept, so that a later launch tries again.
 func (d *Device) programFor(ctx context.Context, v irsource.Variant) (*program, error) {
-	key := programKey{d, v}
-	c, ok := programs.Load(key)
-	if !ok {
-		c, _ = programs.LoadOrStore(key, new(compiled))
-	}
-	k := c.(*compiled)
-	k.once.Do(func() { k.p, k.err = d.compile(ctx, v) })
-	if k.err != nil {
-		programs.CompareAndDelete(key, k)
-	}
-	return k.p, k.err
+	return programs.Get(programKey{d, v}, func() (*program, error) { return d.compile(ctx, v) })
 }
 
-// unloadModules unloads d's modules (with d's context current) and forgets its programs.
+// unloadModules releases d's programs and forgets them.
 func unloadModules(d *Device) error {
 	var first error
-	programs.Range(func(key, value any) bool {
-		if key.(programKey).dev != d {
+	programs.Range(func(key programKey, p *program) bool {
+		if key.dev != d {
 			return true
 		}
 		programs.Delete(key)
-		if c := value.(*compiled); c.p != nil {
-			if err := check("cuModuleUnload", api.cuModuleUnload(c.p.module)); err != nil && first == nil {
-				first = err
-			}
+		if err := check("cuModuleUnload", api.cuModuleUnload(p.module)); err != nil && first == nil {
+			first = err
 		}
 		return true
 	})

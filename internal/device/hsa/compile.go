@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/cache"
+	"github.com/geobacter-go/geobacter/internal/device"
 	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/irsource"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
@@ -40,40 +40,24 @@ type programKey struct {
 	v   irsource.Variant
 }
 
-type compiled struct {
-	once sync.Once
-	p    *program
-	err  error
-}
+var programs device.Programs[programKey, *program]
 
-var programs sync.Map // programKey → *compiled
-
+// programFor returns the program of variant v on d, compiling and loading it on the first launch;
+// a failure is not kept, so that a later launch tries again.
 func (d *Device) programFor(ctx context.Context, v irsource.Variant) (*program, error) {
-	key := programKey{d, v}
-	c, ok := programs.Load(key)
-	if !ok {
-		c, _ = programs.LoadOrStore(key, new(compiled))
-	}
-	k := c.(*compiled)
-	k.once.Do(func() { k.p, k.err = d.compile(ctx, v) })
-	if k.err != nil {
-		programs.CompareAndDelete(key, k)
-	}
-	return k.p, k.err
+	return programs.Get(programKey{d, v}, func() (*program, error) { return d.compile(ctx, v) })
 }
 
-// unloadPrograms destroys d's executables and forgets its programs.
+// unloadPrograms releases d's programs and forgets them.
 func unloadPrograms(d *Device) error {
 	var first error
-	programs.Range(func(key, value any) bool {
-		if key.(programKey).dev != d {
+	programs.Range(func(key programKey, p *program) bool {
+		if key.dev != d {
 			return true
 		}
 		programs.Delete(key)
-		if c := value.(*compiled); c.p != nil {
-			if err := check("hsa_executable_destroy", api.hsa_executable_destroy(c.p.executable)); err != nil && first == nil {
-				first = err
-			}
+		if err := check("hsa_executable_destroy", api.hsa_executable_destroy(p.executable)); err != nil && first == nil {
+			first = err
 		}
 		return true
 	})

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sync"
 
 	"github.com/geobacter-go/geobacter/internal/device"
 	"github.com/geobacter-go/geobacter/internal/ir"
@@ -76,24 +75,10 @@ func (*Device) Launch(ctx context.Context, l *device.Launch) error {
 	return err
 }
 
-// compiled is one kernel type's optimised IR, made once even when launched concurrently.
-type compiled struct {
-	once sync.Once
-	f    *ir.Func
-	err  error
-}
-
-var kernels sync.Map // irsource.Variant → *compiled
+var kernels device.Programs[irsource.Variant, *ir.Func]
 
 func kernelFor(ctx context.Context, v irsource.Variant) (*ir.Func, error) {
-	c, _ := kernels.LoadOrStore(v, new(compiled))
-	k := c.(*compiled)
-	k.once.Do(func() { k.f, k.err = compile(ctx, v) })
-	if k.err != nil {
-		// A failed compile is not cached as success; a later launch tries again.
-		kernels.CompareAndDelete(v, k)
-	}
-	return k.f, k.err
+	return kernels.Get(v, func() (*ir.Func, error) { return compile(ctx, v) })
 }
 
 func compile(ctx context.Context, v irsource.Variant) (*ir.Func, error) {

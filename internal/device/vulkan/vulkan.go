@@ -185,7 +185,7 @@ type Device struct {
 	spans  []*vk.Allocation           // allocs sorted by host address, for address
 	closed bool
 
-	programs sync.Map // irsource.Variant → *compiled
+	programs device.Programs[irsource.Variant, *program]
 }
 
 // Info describes the device.
@@ -311,13 +311,6 @@ func (d *Device) Close() error {
 	return d.vk.Close()
 }
 
-// compiled is one kernel variant's program, made once even when launched concurrently.
-type compiled struct {
-	once sync.Once
-	p    *program
-	err  error
-}
-
 // program is one kernel variant compiled for the device.
 type program struct {
 	k      *spirv.Kernel
@@ -330,16 +323,7 @@ type program struct {
 }
 
 func (d *Device) programFor(ctx context.Context, v irsource.Variant) (*program, error) {
-	c, ok := d.programs.Load(v)
-	if !ok {
-		c, _ = d.programs.LoadOrStore(v, new(compiled))
-	}
-	k := c.(*compiled)
-	k.once.Do(func() { k.p, k.err = d.compile(ctx, v) })
-	if k.err != nil {
-		d.programs.CompareAndDelete(v, k) // a failed compile is not kept
-	}
-	return k.p, k.err
+	return d.programs.Get(v, func() (*program, error) { return d.compile(ctx, v) })
 }
 
 func (d *Device) compile(ctx context.Context, v irsource.Variant) (*program, error) {
