@@ -2,6 +2,7 @@ package vulkan_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/geobacter-go/geobacter"
@@ -87,5 +88,35 @@ func BenchmarkCompileSaxpy(b *testing.B) {
 		if _, err := spirv.Emit(m, f, spirv.Lavapipe); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestCancelledLaunch checks that a launch whose context is done returns the context's error,
+// keeps what the device still uses until it is done, and leaves the device usable.
+func TestCancelledLaunch(t *testing.T) {
+	dev := devicetest.Open(t, "vulkan")
+	if dev == nil {
+		return
+	}
+	x := make([]float32, 1<<16) // Go memory: staged, released only once the device is done
+	y := make([]float32, 1<<16)
+	if err := geobacter.Launch(context.Background(), dev, geobacter.Grid1(len(y)), &Saxpy{A: 0, X: x, Y: y}); err != nil {
+		t.Fatal(err) // compiles the kernel, which a cancelled context would stop
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := geobacter.Launch(ctx, dev, geobacter.Grid1(len(y)), &Saxpy{A: 1, X: x, Y: y})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("launch with a cancelled context: %v, want context.Canceled", err)
+	}
+	for i := range x {
+		x[i] = 1
+	}
+	if err := geobacter.Launch(context.Background(), dev, geobacter.Grid1(len(y)), &Saxpy{A: 3, X: x, Y: y}); err != nil {
+		t.Fatal(err)
+	}
+	// The cancelled launch wrote only its staged copy, never copied back: y was 0.
+	if y[0] != 3 || y[len(y)-1] != 3 {
+		t.Errorf("y = %v … %v after 3*1 + 0, want 3", y[0], y[len(y)-1])
 	}
 }

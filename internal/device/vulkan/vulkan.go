@@ -180,10 +180,11 @@ type Device struct {
 	vk     *vk.Device
 	target *spirv.Target
 
-	mu     sync.RWMutex
-	allocs map[uintptr]*vk.Allocation // by host address: memory from geobacter.Alloc
-	spans  []*vk.Allocation           // allocs sorted by host address, for address
-	closed bool
+	mu      sync.RWMutex
+	allocs  map[uintptr]*vk.Allocation // by host address: memory from geobacter.Alloc
+	spans   []*vk.Allocation           // allocs sorted by host address, for address
+	records []*vk.Allocation           // panic records of finished launches, for reuse
+	closed  bool
 
 	programs device.Programs[irsource.Variant, *program]
 }
@@ -388,14 +389,25 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err != nil {
 		return fmt.Errorf("kernel %s: %w", l.Name, err)
 	}
-	defer args.Release()
+	// What the launch uses is released when it returns, or, when it returns while the device
+	// still runs (a cancelled wait), once the device is done.
+	var release []func()
+	running := false
+	defer func() {
+		if !running {
+			for _, f := range release {
+				f()
+			}
+		}
+	}()
+	release = append(release, args.Release)
 
 	record, err := d.vk.Alloc(vk.HostVisible, max(spirv.PanicRecordSize, llvm.GPUPanicRecordSize))
 	if err != nil {
 		return err
 	}
-	defer d.vk.Free(record)
 	clear(record.Bytes())
+	release = append(release, func() { d.vk.Free(record) })
 
 	// The push constants: the header, then the argument struct or its address.
 	push := make([]byte, p.k.PushSize)
@@ -414,7 +426,7 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 		if err != nil {
 			return err
 		}
-		defer d.vk.Free(a)
+		release = append(release, func() { d.vk.Free(a) })
 		copy(a.Bytes(), args.Bytes)
 		binary.LittleEndian.PutUint64(push[spirv.PushArgsOffset:], a.Address)
 	}
@@ -427,12 +439,13 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err != nil {
 		if job != nil {
 			// Cancelled while the device still runs: keep what it uses until it is done.
+			running = true
 			go func() {
 				job.Wait(context.Background())
-				d.vk.Free(record)
-				args.Release()
+				for _, f := range release {
+					f()
+				}
 			}()
-			record, args = nil, &marshal.Args{}
 			return err
 		}
 		return fmt.Errorf("launch of %s: %w", l.Name, err)
