@@ -7,6 +7,7 @@ import (
 
 	"github.com/geobacter-go/geobacter"
 	"github.com/geobacter-go/geobacter/internal/backend/spirv"
+	"github.com/geobacter-go/geobacter/internal/device/vulkan"
 	"github.com/geobacter-go/geobacter/internal/devicetest"
 	"github.com/geobacter-go/geobacter/internal/irsource"
 	"github.com/geobacter-go/geobacter/kernel"
@@ -118,5 +119,43 @@ func TestCancelledLaunch(t *testing.T) {
 	// The cancelled launch wrote only its staged copy, never copied back: y was 0.
 	if y[0] != 3 || y[len(y)-1] != 3 {
 		t.Errorf("y = %v … %v after 3*1 + 0, want 3", y[0], y[len(y)-1])
+	}
+}
+
+// TestStagedThroughCopies runs kernels on ordinary Go slices with staging through device-local
+// memory and command-buffer copies, the path a discrete GPU takes: inputs copied in, outputs
+// copied back, aliasing slices sharing one copy.
+func TestStagedThroughCopies(t *testing.T) {
+	defer vulkan.ForceCopies()()
+	dev := devicetest.Open(t, "vulkan")
+	if dev == nil {
+		return
+	}
+	const n = 5000
+	x, y := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i], y[i] = float32(i), 1
+	}
+	ctx := context.Background()
+	if err := geobacter.Launch(ctx, dev, geobacter.Grid1(n), &Saxpy{A: 2, X: x, Y: y}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range y {
+		if want := 2*float32(i) + 1; y[i] != want {
+			t.Fatalf("y[%d] = %v, want %v", i, y[i], want)
+		}
+	}
+	// X and Y are the two halves of one slice: one staged copy, read and written.
+	buf := make([]float32, 2*n)
+	for i := range buf {
+		buf[i] = float32(i)
+	}
+	if err := geobacter.Launch(ctx, dev, geobacter.Grid1(n), &Saxpy{A: 1, X: buf[:n], Y: buf[n:]}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if want := float32(i) + float32(n+i); buf[n+i] != want || buf[i] != float32(i) {
+			t.Fatalf("buf[%d] = %v, buf[%d] = %v; want %v and %v", n+i, buf[n+i], i, buf[i], want, float32(i))
+		}
 	}
 }

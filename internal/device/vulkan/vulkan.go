@@ -171,7 +171,23 @@ func (driver) Open(ctx context.Context, index int) (device.Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Device{info: in, vk: d, target: target(d.Features, p.Limits), allocs: map[uintptr]*vk.Allocation{}}, nil
+	return &Device{info: in, vk: d, target: target(d.Features, p.Limits), allocs: map[uintptr]*vk.Allocation{},
+		copies: forceCopies || !hostVisibleIsLocal(p)}, nil
+}
+
+// forceCopies makes every device stage through device-local memory, for tests.
+var forceCopies = false
+
+// hostVisibleIsLocal reports whether p has memory that is both host-visible and device-local in
+// a heap of at least 1 GiB, which the allocator then uses for host-visible memory (integrated
+// GPUs, resizable BAR, CPU implementations).
+func hostVisibleIsLocal(p *vk.PhysicalDevice) bool {
+	for _, t := range p.MemoryTypes {
+		if t.DeviceLocal() && t.HostVisible() && p.MemoryHeaps[t.Heap].Size >= 1<<30 {
+			return true
+		}
+	}
+	return false
 }
 
 // Device is an open Vulkan device.
@@ -180,11 +196,14 @@ type Device struct {
 	vk     *vk.Device
 	target *spirv.Target
 
-	mu      sync.RWMutex
-	allocs  map[uintptr]*vk.Allocation // by host address: memory from geobacter.Alloc
-	spans   []*vk.Allocation           // allocs sorted by host address, for address
-	records []*vk.Allocation           // panic records of finished launches, for reuse
-	closed  bool
+	mu     sync.RWMutex
+	allocs map[uintptr]*vk.Allocation // by host address: memory from geobacter.Alloc
+	spans  []*vk.Allocation           // allocs sorted by host address, for address
+	// copies says that Go memory a kernel reaches is staged in device-local memory, copied in
+	// and out by the launch's command buffer: the device's host-visible memory is not its own
+	// (a discrete GPU without resizable BAR). Otherwise it is staged in host-visible memory.
+	copies bool
+	closed bool
 
 	programs device.Programs[irsource.Variant, *program]
 }
@@ -257,7 +276,10 @@ func (d *Device) reindex() {
 }
 
 // memory is the device's memory as marshalling sees it.
-type memory struct{ d *Device }
+type memory struct {
+	d *Device
+	l *vk.Launch // the launch, which copies staged memory in and out when d.copies
+}
 
 // Address is the device address of [p, p+n) when it is in one allocation of geobacter.Alloc.
 func (m memory) Address(p, n uintptr) (uint64, bool) {
@@ -282,7 +304,32 @@ func (m memory) Stage(n uintptr) (marshal.Buffer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return staging{m.d, a}, nil
+	if !m.d.copies {
+		return staging{m.d, a}, nil
+	}
+	local, err := m.d.vk.Alloc(vk.DeviceLocal, uint64(n))
+	if err != nil {
+		m.d.vk.Free(a)
+		return nil, err
+	}
+	// Copied in before the dispatches and out after them; the copy out is there for every
+	// buffer (the staging interface does not say which the kernel writes), a cost of one copy.
+	m.l.Before = append(m.l.Before, vk.Copy{Src: a, Dst: local, Size: uint64(n)})
+	m.l.After = append(m.l.After, vk.Copy{Src: local, Dst: a, Size: uint64(n)})
+	return copied{staging{m.d, a}, local}, nil
+}
+
+// copied is a staging buffer in device-local memory, reached by the host through a
+// host-visible one that the launch copies from and to.
+type copied struct {
+	staging
+	local *vk.Allocation
+}
+
+func (c copied) Addr() uint64 { return c.local.Address }
+func (c copied) Release() {
+	c.staging.Release()
+	c.d.vk.Free(c.local)
 }
 
 // staging is a staging buffer: host-visible, so copies are plain copies.
@@ -385,7 +432,8 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 			return a&ir.AccessRead != 0, a&ir.AccessWrite != 0
 		}
 	}
-	args, err := marshal.Marshal(p.layout, reflect.ValueOf(l.Kernel).UnsafePointer(), access, memory{d})
+	launch := &vk.Launch{}
+	args, err := marshal.Marshal(p.layout, reflect.ValueOf(l.Kernel).UnsafePointer(), access, memory{d, launch})
 	if err != nil {
 		return fmt.Errorf("kernel %s: %w", l.Name, err)
 	}
@@ -435,7 +483,8 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err != nil {
 		return err
 	}
-	job, err := d.vk.Run(ctx, &vk.Launch{PushConstants: push, Dispatches: dispatches})
+	launch.PushConstants, launch.Dispatches = push, dispatches
+	job, err := d.vk.Run(ctx, launch)
 	if err != nil {
 		if job != nil {
 			// Cancelled while the device still runs: keep what it uses until it is done.
