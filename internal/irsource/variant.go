@@ -39,6 +39,12 @@ func VariantOf(k any, unchecked bool) Variant {
 	return v
 }
 
+// WithGroup returns v for code specialised to work-groups of size local, as a launch gives it.
+func (v Variant) WithGroup(local [3]int) Variant {
+	v.Group = [3]int64{int64(local[0]), int64(local[1]), int64(local[2])}
+	return v
+}
+
 // Options returns the options of the passes that compile v: its checks and the values of its
 // const fields.
 func (v Variant) Options() passes.Options {

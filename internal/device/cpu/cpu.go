@@ -150,8 +150,7 @@ func (*Device) Close() error { return nil }
 // Launch compiles the kernel (once per kernel type) and runs it over the grid on the kernel's own
 // argument struct.
 func (*Device) Launch(ctx context.Context, l *device.Launch) error {
-	v := irsource.VariantOf(l.Kernel, l.Unchecked)
-	v.Group = [3]int64{int64(l.Local[0]), int64(l.Local[1]), int64(l.Local[2])}
+	v := irsource.VariantOf(l.Kernel, l.Unchecked).WithGroup(l.Local)
 	p, err := programFor(ctx, v)
 	if err != nil {
 		return err

@@ -24,14 +24,6 @@ type program struct {
 	maxThreads int // the most work-items a group of this kernel may have (registers permitting)
 }
 
-// accessOf returns how the kernel uses top-level field i, for marshalling.
-func (p *program) accessOf(i int) (read, write bool) {
-	if i >= len(p.access) {
-		return true, true
-	}
-	return p.access[i]&ir.AccessRead != 0, p.access[i]&ir.AccessWrite != 0
-}
-
 type programKey struct {
 	dev *Device
 	v   irsource.Variant

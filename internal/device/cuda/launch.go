@@ -18,8 +18,7 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err := d.checkOpen(); err != nil {
 		return err
 	}
-	v := irsource.VariantOf(l.Kernel, l.Unchecked)
-	v.Group = [3]int64{int64(l.Local[0]), int64(l.Local[1]), int64(l.Local[2])}
+	v := irsource.VariantOf(l.Kernel, l.Unchecked).WithGroup(l.Local)
 	p, err := d.programFor(ctx, v)
 	if err != nil {
 		return err
@@ -110,7 +109,7 @@ func (b *buffer) Release() { api.cuMemFree(b.addr) }
 // while the kernel ran (it is waited for all the same).
 func (d *Device) run(ctx context.Context, p *program, l *device.Launch, groups [3]uint32, layout *marshal.Layout,
 	rec *[llvm.GPUPanicRecordSize]byte) (cancelled, err error) {
-	args, err := marshal.Marshal(layout, reflect.ValueOf(l.Kernel).UnsafePointer(), p.accessOf, memory{d})
+	args, err := marshal.Marshal(layout, reflect.ValueOf(l.Kernel).UnsafePointer(), p.access, memory{d})
 	if err != nil {
 		return nil, err
 	}

@@ -28,13 +28,6 @@ type program struct {
 	access       []ir.Access
 }
 
-func (p *program) accessOf(i int) (read, write bool) {
-	if i >= len(p.access) {
-		return true, true
-	}
-	return p.access[i]&ir.AccessRead != 0, p.access[i]&ir.AccessWrite != 0
-}
-
 type programKey struct {
 	dev *Device
 	v   irsource.Variant

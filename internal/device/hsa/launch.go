@@ -20,8 +20,7 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err := d.state(); err != nil {
 		return err
 	}
-	v := irsource.VariantOf(l.Kernel, l.Unchecked)
-	v.Group = [3]int64{int64(l.Local[0]), int64(l.Local[1]), int64(l.Local[2])}
+	v := irsource.VariantOf(l.Kernel, l.Unchecked).WithGroup(l.Local)
 	p, err := d.programFor(ctx, v)
 	if err != nil {
 		return err
@@ -43,7 +42,7 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err != nil {
 		return err
 	}
-	args, err := marshal.Marshal(layout, reflect.ValueOf(l.Kernel).UnsafePointer(), p.accessOf, memory{d})
+	args, err := marshal.Marshal(layout, reflect.ValueOf(l.Kernel).UnsafePointer(), p.access, memory{d})
 	if err != nil {
 		return err
 	}

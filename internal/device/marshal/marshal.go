@@ -20,6 +20,7 @@ import (
 	"unsafe"
 
 	"github.com/geobacter-go/geobacter/internal/device"
+	"github.com/geobacter-go/geobacter/internal/ir"
 )
 
 // Layout is how one argument struct type is marshalled: its bytes are copied as they are except
@@ -133,8 +134,9 @@ type Args struct {
 // Marshal copies the argument struct at args into device form: every pointer word resolved to a
 // device address, ordinary Go memory staged (overlapping ranges share one copy), and the staged
 // memory copied in. access is the kernel's ir.Func.Access (how it uses each top-level field;
-// nil when unknown, taken as read and write). A failure releases what it staged.
-func Marshal(l *Layout, args unsafe.Pointer, access func(field int) (read, write bool), mem Memory) (m *Args, err error) {
+// a field it does not cover, as when it is nil, is taken as read and written). A failure
+// releases what it staged.
+func Marshal(l *Layout, args unsafe.Pointer, access []ir.Access, mem Memory) (m *Args, err error) {
 	m = &Args{Bytes: make([]byte, l.Size)}
 	if l.Size > 0 {
 		copy(m.Bytes, unsafe.Slice((*byte)(args), l.Size))
@@ -169,8 +171,8 @@ func Marshal(l *Layout, args unsafe.Pointer, access func(field int) (read, write
 			continue
 		}
 		read, write := true, true
-		if access != nil {
-			read, write = access(r.Field)
+		if r.Field < len(access) {
+			read, write = access[r.Field]&ir.AccessRead != 0, access[r.Field]&ir.AccessWrite != 0
 		}
 		if !read && !write {
 			continue

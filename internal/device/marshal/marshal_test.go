@@ -95,15 +95,12 @@ func TestMarshal(t *testing.T) {
 		t.Fatal(err)
 	}
 	field := func(name string) int { f, _ := typ.FieldByName(name); return f.Index[0] }
-	access := func(i int) (bool, bool) {
-		switch i {
-		case field("Out"), field("Alias"):
-			return false, true
-		case field("Unused"):
-			return false, false
-		}
-		return true, false
+	access := make([]ir.Access, typ.NumField())
+	for i := range access {
+		access[i] = ir.AccessRead
 	}
+	access[field("Out")], access[field("Alias")] = ir.AccessWrite, ir.AccessWrite
+	access[field("Unused")] = ir.AccessNone
 	m, err := Marshal(l, unsafe.Pointer(args), access, mem)
 	if err != nil {
 		t.Fatal(err)

@@ -387,6 +387,9 @@ func (d *Device) compile(ctx context.Context, v irsource.Variant) (*program, err
 	if err != nil {
 		return nil, err
 	}
+	if limit := d.Limits().SharedMemoryBytes; k.SharedSize > int64(limit) {
+		return nil, fmt.Errorf("kernel %s uses %d bytes of shared memory; %s has %d", f.Name, k.SharedSize, d.info.Name, limit)
+	}
 	m, err := d.vk.NewShaderModule(k.Words)
 	if err != nil {
 		return nil, fmt.Errorf("loading the SPIR-V of %s: %w", f.Name, err)
@@ -422,18 +425,8 @@ func (d *Device) Launch(ctx context.Context, l *device.Launch) error {
 	if err != nil {
 		return err
 	}
-	if p.k.SharedSize > int64(d.Limits().SharedMemoryBytes) {
-		return fmt.Errorf("kernel %s uses %d bytes of shared memory; %s has %d", l.Name, p.k.SharedSize, d.info.Name, d.Limits().SharedMemoryBytes)
-	}
-	var access func(int) (bool, bool)
-	if len(p.f.Access) > 0 {
-		access = func(i int) (bool, bool) {
-			a := p.f.Access[i]
-			return a&ir.AccessRead != 0, a&ir.AccessWrite != 0
-		}
-	}
 	launch := &vk.Launch{}
-	args, err := marshal.Marshal(p.layout, reflect.ValueOf(l.Kernel).UnsafePointer(), access, memory{d, launch})
+	args, err := marshal.Marshal(p.layout, reflect.ValueOf(l.Kernel).UnsafePointer(), p.f.Access, memory{d, launch})
 	if err != nil {
 		return fmt.Errorf("kernel %s: %w", l.Name, err)
 	}
