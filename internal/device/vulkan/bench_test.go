@@ -3,6 +3,7 @@ package vulkan_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/geobacter-go/geobacter"
@@ -157,5 +158,31 @@ func TestStagedThroughCopies(t *testing.T) {
 		if want := float32(i) + float32(n+i); buf[n+i] != want || buf[i] != float32(i) {
 			t.Fatalf("buf[%d] = %v, buf[%d] = %v; want %v and %v", n+i, buf[n+i], i, buf[i], want, float32(i))
 		}
+	}
+}
+
+// BigShared uses 48 KiB of shared memory, more than lavapipe's 32 KiB.
+type BigShared struct{ Out []float32 }
+
+func (k *BigShared) Kernel(it kernel.Item) {
+	s := kernel.Shared[[12288]float32](it)
+	s[it.LocalID(0)] = 1
+	it.Barrier()
+	k.Out[it.GlobalID(0)] = s[0]
+}
+
+// TestSharedMemoryLimit checks that a kernel using more shared memory than the device has is
+// refused with the sizes.
+func TestSharedMemoryLimit(t *testing.T) {
+	dev := devicetest.Open(t, "vulkan")
+	if dev == nil {
+		return
+	}
+	if limit := dev.Limits().SharedMemoryBytes; limit >= 48<<10 {
+		t.Skipf("this device has %d bytes of shared memory", limit)
+	}
+	err := geobacter.Launch(context.Background(), dev, geobacter.Grid1(64).WithGroup(64), &BigShared{Out: make([]float32, 64)})
+	if err == nil || !strings.Contains(err.Error(), "uses 49152 bytes of shared memory") {
+		t.Fatalf("launch of a kernel with 48 KiB of shared memory: %v", err)
 	}
 }
