@@ -16,6 +16,7 @@ import (
 	"github.com/geobacter-go/geobacter/internal/frontend"
 	"github.com/geobacter-go/geobacter/internal/gen"
 	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/mathlib"
 	"github.com/geobacter-go/geobacter/internal/passes"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
@@ -178,7 +179,11 @@ func irCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	m, err := prog.Compile([]*frontend.Kernel{found})
 	if err == nil {
-		err = passes.Run(m, passes.Options{})
+		var opts passes.Options
+		if *target == "ptx" || *target == "amdgpu" {
+			opts.SoftMath = mathlib.All // as the cuda and amdgpu devices compile
+		}
+		err = passes.Run(m, opts)
 	}
 	if err != nil {
 		if !printDiagnostics(stderr, err) {

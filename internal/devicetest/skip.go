@@ -33,17 +33,4 @@ var skip = map[string]map[string]string{
 		// an exact FMA built from integer arithmetic (as math/fma.go does) for float64.
 		"math/exact64": "math.FMA on float64 is not fused on lavapipe",
 	},
-	"cuda": {
-		// The NVPTX target has no device math library (libdevice) on machines without the CUDA
-		// toolkit, and refuses exp, log, sin, cos and pow with ErrNoMathLibrary (float32 ones
-		// too: they are computed through the float64 functions). Fixed by linking libdevice when
-		// found, or compiling package math's pure-Go implementations.
-		"math/transcendental64": "no device math library (libdevice) for float64 transcendentals",
-		"math/transcendental32": "no device math library (libdevice) for the float64 functions float32 math goes through",
-	},
-	"amdgpu": {
-		// As for cuda, with ROCm's ocml in place of libdevice.
-		"math/transcendental64": "no device math library (ocml) for float64 transcendentals",
-		"math/transcendental32": "no device math library (ocml) for the float64 functions float32 math goes through",
-	},
 }

@@ -44,7 +44,7 @@ const (
 	msgDynamicCall = "calls through function values are not supported in kernels; call the function by name"
 	msgMake        = "%s allocates on the heap, which kernels cannot do; pass a buffer as a kernel argument or use an array"
 	msgString      = "strings are not supported in kernels beyond constants and len of a constant"
-	msgGlobal      = "package-level variable %s is not supported in kernels; pass it as a kernel argument or make it a constant"
+	msgGlobal      = "package-level variable %s is not supported in kernels%s; pass it as a kernel argument, make it a constant, or make it a read-only table (an unexported array of constants no function writes)"
 	msgArgsWrite   = "the kernel writes to its argument struct (%s); arguments are read-only, write through a slice instead"
 	msgPtrStore    = "a pointer is stored into memory; kernels cannot store pointers, store indices instead"
 	msgNoBody      = "function %s has no Go body (it is implemented in assembly) and no Geobacter mapping; call a function with a Go body"

@@ -295,6 +295,33 @@ func (p *Program) kernelMethod(t *types.Named) *ssa.Function {
 // Compile lowers the kernels and every function they reach into one module. When the kernels
 // break the kernel contract, it returns every violation as an *Error.
 func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
+	fns := make([]*ssa.Function, len(kernels))
+	for i, k := range kernels {
+		fns[i] = k.Method
+	}
+	return p.compile(fns, true)
+}
+
+// CompileFuncs lowers functions that are not kernels, and every function they reach, into one
+// module: how internal/mathlib compiles package math's implementations. Function returns them.
+func (p *Program) CompileFuncs(fns []*ssa.Function) (*ir.Module, error) {
+	return p.compile(fns, false)
+}
+
+// Function returns the package-level function name of the loaded package pkgPath, with its body
+// built, or nil.
+func (p *Program) Function(pkgPath, name string) *ssa.Function {
+	for _, sp := range p.SSA.AllPackages() {
+		if sp.Pkg.Path() == pkgPath {
+			if f := sp.Func(name); f != nil {
+				return body(f)
+			}
+		}
+	}
+	return nil
+}
+
+func (p *Program) compile(fns []*ssa.Function, kernels bool) (*ir.Module, error) {
 	c := &compiler{
 		fset:      p.Fset,
 		mod:       &ir.Module{},
@@ -302,9 +329,11 @@ func (p *Program) Compile(kernels []*Kernel) (*ir.Module, error) {
 		funcs:     map[*ssa.Function]*ir.Func{},
 		explained: map[string][]string{},
 		making:    map[string]bool{},
+		prog:      p,
+		tables:    map[*ssa.Global]*table{},
 	}
-	for _, k := range kernels {
-		c.lowerFunc(k.Method, true)
+	for _, f := range fns {
+		c.lowerFunc(f, kernels)
 	}
 	for len(c.queue) > 0 {
 		l := c.queue[0]
@@ -353,6 +382,10 @@ type compiler struct {
 	explained   map[string][]string // line → the diagnostics that explain it (see fn.explain)
 	calls       []callSite
 	making      map[string]bool // named struct types being made, to catch recursive types
+
+	prog   *Program
+	pkgs   map[*types.Package]*packages.Package // the loaded packages, made by syntax
+	tables map[*ssa.Global]*table
 }
 
 // lineOf is "file:line" of p, or of fallback when p is unknown.

@@ -136,6 +136,7 @@ func (l *fn) lower() {
 	l.argsPath = map[ssa.Value]string{}
 	l.lastPos = sf.Pos()
 	l.findLive()
+	l.initTables()
 
 	// Params: a bound method's receiver first.
 	i := 0
@@ -325,7 +326,7 @@ func (l *fn) value(v ssa.Value) *ir.Value {
 		}
 		return iv
 	case *ssa.Global:
-		l.errorf(l.lastPos, msgGlobal, v.Name())
+		l.globalError(l.lastPos, v)
 	case *ssa.Function:
 		if !l.fixingPhis {
 			l.errorf(l.lastPos, msgDynamicCall)
@@ -803,8 +804,11 @@ func (l *fn) unOp(in *ssa.UnOp) *ir.Value {
 		return l.add(ir.OpCom, x.Type, in.Pos(), x)
 	case token.MUL:
 		if g, ok := in.X.(*ssa.Global); ok {
+			if tv, ok := l.vals[g]; ok {
+				return l.add(ir.OpLoad, tv.Type.(*ir.Pointer).Elem, in.Pos(), tv) // a table
+			}
 			if _, known := knownPanics[g.Pkg.Pkg.Path()+"."+g.Name()]; !known || !onlyPanics(in) {
-				l.errorf(in.Pos(), msgGlobal, g.Name())
+				l.globalError(in.Pos(), g)
 			}
 			return l.bad()
 		}
@@ -1055,7 +1059,7 @@ func (l *fn) store(in *ssa.Store) {
 		}
 	}
 	if g, ok := in.Addr.(*ssa.Global); ok {
-		l.errorf(in.Pos(), msgGlobal, g.Name())
+		l.globalError(in.Pos(), g)
 		return
 	}
 	if path, ok := l.argsPath[in.Addr]; ok {

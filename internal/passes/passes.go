@@ -10,7 +10,16 @@ import (
 	"strings"
 
 	"github.com/geobacter-go/geobacter/internal/ir"
+	"github.com/geobacter-go/geobacter/internal/mathlib"
 )
+
+// linkMath replaces the math calls Options.SoftMath selects with calls of the math library.
+func linkMath(s *state) error {
+	if s.opts.SoftMath == nil {
+		return nil
+	}
+	return mathlib.Link(s.m, s.opts.SoftMath)
+}
 
 // Options configure Run.
 type Options struct {
@@ -38,6 +47,12 @@ type Options struct {
 	// Unchecked removes every bounds, nil, divide and shift check, for speed: a work-item that
 	// would have panicked has undefined behaviour instead.
 	Unchecked bool
+
+	// SoftMath, when not nil, selects the calls of package math's functions (exp, log, sin, ...:
+	// the OpIntrinsic values mathlib.Funcs names) that the mathlib pass replaces with calls of
+	// Go's own implementations, for a target without a device math library (mathlib.All: every
+	// one).
+	SoftMath func(v *ir.Value) bool
 }
 
 // Const is the value of one `geobacter:"const"` field of a kernel's argument struct.
@@ -94,7 +109,8 @@ type pass struct {
 // pipeline is the pass table Run runs, in order. Each pass's after list is checked at init: every
 // name is a pass earlier in the table.
 var pipeline = []pass{
-	{name: "inline", run: inline},
+	{name: "mathlib", run: linkMath},
+	{name: "inline", run: inline, after: []string{"mathlib"}},
 	{name: "specialize", run: specialize, after: []string{"inline"}},
 	{name: "spaces", run: eachFunc(inferSpaces), after: []string{"inline"}},
 	{name: "constfold", run: eachFunc(constFold), after: []string{"inline", "specialize"}},

@@ -16,7 +16,7 @@ func TestPipelineTable(t *testing.T) {
 	if err := checkTable(pipeline); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"inline", "specialize", "spaces", "constfold", "cse", "checks", "dce", "cfg", "access"}
+	want := []string{"mathlib", "inline", "specialize", "spaces", "constfold", "cse", "checks", "dce", "cfg", "access"}
 	if got := Passes(); !slices.Equal(got, want) {
 		t.Errorf("Passes() = %v, want %v", got, want)
 	}
@@ -195,11 +195,11 @@ func TestDump(t *testing.T) {
 	if got := read("00-input.ir"); got != input {
 		t.Errorf("00-input.ir =\n%s\nwant the input\n%s", got, input)
 	}
-	if got := read("01-inline.ir"); strings.Contains(got, "call") || !strings.Contains(got, "spacecast") {
-		t.Errorf("01-inline.ir has calls or no spacecasts:\n%s", got)
+	if got := read("02-inline.ir"); strings.Contains(got, "call") || !strings.Contains(got, "spacecast") {
+		t.Errorf("02-inline.ir has calls or no spacecasts:\n%s", got)
 	}
-	if got := read("03-spaces.ir"); strings.Contains(got, "generic") {
-		t.Errorf("03-spaces.ir still has generic spaces:\n%s", got)
+	if got := read("04-spaces.ir"); strings.Contains(got, "generic") {
+		t.Errorf("04-spaces.ir still has generic spaces:\n%s", got)
 	}
 	if got, want := read(want[len(want)-1]), ir.Print(m); got != want {
 		t.Errorf("the last dump =\n%s\nwant the output\n%s", got, want)
@@ -214,7 +214,7 @@ func TestDumpEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := filepath.Join(root, "main.Saxpy.Kernel")
-	if _, err := os.Stat(filepath.Join(sub, "09-access.ir")); err != nil {
+	if _, err := os.Stat(filepath.Join(sub, "10-access.ir")); err != nil {
 		entries, _ := os.ReadDir(root)
 		t.Fatalf("GEOBACTER_DUMP: %v (the directory has %v)", err, entries)
 	}

@@ -43,7 +43,7 @@ func Cases() []Case {
 	var all []Case
 	for _, group := range [][]Case{
 		intCases(), floatCases(), gridCases(), sharedCases(), atomicCases(), genericCases(),
-		structCases(), callCases(), langCases(), mathCases(), panicCases(),
+		structCases(), callCases(), langCases(), tableCases(), mathCases(), panicCases(),
 	} {
 		all = append(all, group...)
 	}

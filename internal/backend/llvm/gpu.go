@@ -62,9 +62,11 @@ import (
 //
 // Square root, fabs, floor, ceil, trunc, round, roundeven, copysign and fma are LLVM intrinsics,
 // which both targets lower to instructions. The other math functions (exp, log, sin, ...,
-// math.Mod) need a device math library (NVIDIA's libdevice, AMD's ocml), which the backend does
-// not link: a kernel that calls one is refused with an error wrapping ErrNoMathLibrary that names
-// the function and the target.
+// math.Mod) would need a device math library (NVIDIA's libdevice, AMD's ocml), which the backend
+// does not link: the devices run the passes with passes.Options.SoftMath set, so that those calls
+// are calls of package math's own Go implementations (internal/mathlib) by the time the module
+// reaches the backend. A call left (passes run without it) is refused with an error wrapping
+// ErrNoMathLibrary that names the function and the target.
 
 // GPUPanicRecordSize is the size in bytes of the GPU targets' panic record.
 const GPUPanicRecordSize = 40
@@ -150,7 +152,7 @@ func gpuFail(workItem func(b *Builder, q ir.Intrinsic, d int) string, scope stri
 func gpuMathFunc(target string) func(in ir.Intrinsic) string {
 	return func(in ir.Intrinsic) string {
 		panic(lowerError{fmt.Errorf("llvm: %s: math function %s: %w (neither libdevice nor ocml is linked); "+
-			"use the vulkan or cpu device, or compute it from sqrt, fma and arithmetic", target, in, ErrNoMathLibrary)})
+			"run the passes with SoftMath: mathlib.All, as the cuda and amdgpu devices do", target, in, ErrNoMathLibrary)})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/geobacter-go/geobacter/internal/device"
 	"github.com/geobacter-go/geobacter/internal/ir"
 	"github.com/geobacter-go/geobacter/internal/irsource"
+	"github.com/geobacter-go/geobacter/internal/mathlib"
 	"github.com/geobacter-go/geobacter/internal/toolchain"
 )
 
@@ -76,7 +77,9 @@ func Compile(ctx context.Context, v irsource.Variant, gfx, features string) (*Co
 	if err != nil {
 		return nil, err
 	}
-	mod, f, err := irsource.Kernel(ctx, v.Type, v.Options())
+	opts := v.Options()
+	opts.SoftMath = mathlib.All // no libdevice/ocml: Go's own exp, log, sin, ...
+	mod, f, err := irsource.Kernel(ctx, v.Type, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/geobacter-go/geobacter/internal/backend/llvm"
 	"github.com/geobacter-go/geobacter/internal/device/marshal"
 	"github.com/geobacter-go/geobacter/internal/frontend"
+	"github.com/geobacter-go/geobacter/internal/mathlib"
 	"github.com/geobacter-go/geobacter/internal/passes"
 	"github.com/geobacter-go/geobacter/internal/testkernels"
 )
@@ -95,7 +96,7 @@ func TestLayoutsMatchGPUCode(t *testing.T) {
 		}
 		m, err := prog.Compile([]*frontend.Kernel{k})
 		if err == nil {
-			err = passes.Run(m, passes.Options{})
+			err = passes.Run(m, passes.Options{SoftMath: mathlib.All})
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", k.Name, err)
@@ -103,7 +104,7 @@ func TestLayoutsMatchGPUCode(t *testing.T) {
 		for _, g := range []*llvm.GPU{nv, amd} {
 			out, err := llvm.EmitModule(m, &g.Target)
 			if err != nil {
-				continue // refused (math functions): TestGPUCorpus lists them
+				t.Fatalf("%s on %s: %v", k.Name, g.Name, err)
 			}
 			sym := out.Kernels[0].Symbol
 			args := []string{"-mtriple=" + g.Triple, "-mcpu=" + g.CPU}

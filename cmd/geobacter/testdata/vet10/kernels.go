@@ -10,6 +10,8 @@ import (
 
 var table = [4]int{1, 2, 3, 4}
 
+func init() { table[0] = 0 } // written: not a read-only table
+
 type Bad struct {
 	N   int
 	Out []int
@@ -23,7 +25,7 @@ func (k *Bad) Kernel(it kernel.Item) {
 	k.Out[0] = len(m)                     // violation 2: map
 	k.Out[1] = len(append(k.In[:0:0], 1)) // violation 3: append
 	k.N = i                               // violation 4: write to the argument struct
-	k.Out[i] = table[i%4]                 // violation 5: package-level variable
+	k.Out[i] = table[i%4]                 // violation 5: package-level variable written
 	fmt.Println(i)                        // violation 6: I/O
 	defer func() {}()                     // violation 7: defer
 	k.Out[2] = it.GlobalID(3)             // violation 8: bad dimension
