@@ -181,7 +181,7 @@ func irCmd(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		var opts passes.Options
 		if *target == "ptx" || *target == "amdgpu" {
-			opts.SoftMath = mathlib.All // as the cuda and amdgpu devices compile
+			opts.SoftMath = mathlib.Transcendental // as the cuda and amdgpu devices compile
 		}
 		err = passes.Run(m, opts)
 	}

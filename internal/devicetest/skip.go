@@ -17,20 +17,16 @@ package devicetest
 // The go, interp and cpu devices run every case.
 var skip = map[string]map[string]string{
 	"vulkan": {
-		// GLSL.std.450 has Exp, Log, Sin, Cos and Pow for 32-bit floats only, and the backend
-		// refuses them on float64 with a positioned error wrapping ErrNotSupported. Fixed by
-		// compiling package math's own pure-Go implementations of them for devices without
-		// float64 transcendentals.
-		"math/transcendental64": "float64 exp, log, sin, cos and pow are not supported on vulkan",
 		// float32(math.F(float64(x))) is computed with GLSL's float32 functions, which Vulkan
 		// lets be several ULP off (lavapipe's exp is off by up to 7 ULP on this case's inputs,
 		// beyond its 4), and GLSL's Pow is undefined where Go's math.Pow has special cases
 		// (x^0 = 1, pow(0, y<0) = +Inf, pow(x<0, integer y)): lavapipe returns 0 and NaN there.
 		// Fixed by the same pure-Go implementations, computed in float64.
 		"math/transcendental32": "float32 transcendentals are not within 4 ULP on vulkan, and Pow lacks Go's special cases",
-		// math.FMA lowers to GLSL.std.450 Fma, which Vulkan does not require to be fused:
-		// lavapipe computes it as a multiply and an add, 1-2 ULP from the fused result. Fixed by
-		// an exact FMA built from integer arithmetic (as math/fma.go does) for float64.
-		"math/exact64": "math.FMA on float64 is not fused on lavapipe",
+		// math.J0 chooses one of four read-only tables through a pointer (a phi of pointers to
+		// private variables), which logical SPIR-V pointers cannot express without the
+		// VariablePointers capability. Fixed by keeping tables in a buffer, addressed like
+		// other memory, or by emitting such phis as phis of an index into one combined table.
+		"math/bessel": "a phi of pointers to different read-only tables (math.J0's) is not supported on vulkan",
 	},
 }

@@ -75,10 +75,6 @@ func (l *fn) staticCall(in *ssa.Call, callee *ssa.Function) *ir.Value {
 	if name == sharedFunc {
 		return l.shared(in, callee)
 	}
-	if msg, ok := unsupportedFuncs[name]; ok {
-		l.errorf(pos, "%s %s", name, msg)
-		return l.bad()
-	}
 	if name == "math.Sincos" {
 		x := l.value(args[0])
 		if l.tuples == nil {

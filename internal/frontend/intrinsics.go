@@ -38,20 +38,6 @@ var mathFuncs = map[string]ir.Intrinsic{
 	"math.Float64bits": ir.Float64bits, "math.Float64frombits": ir.Float64frombits,
 }
 
-// unsupportedFuncs are functions of the packages kernels may call that read tables in package
-// variables, with what to say at a call.
-var unsupportedFuncs = map[string]string{
-	"math.Pow10":  "reads a table in a package variable, which kernels cannot; use math.Pow(10, x)",
-	"math.Gamma":  "reads tables in package variables, which kernels cannot",
-	"math.Lgamma": "reads tables in package variables, which kernels cannot",
-	"math.J0":     "reads tables in package variables, which kernels cannot",
-	"math.J1":     "reads tables in package variables, which kernels cannot",
-	"math.Jn":     "reads tables in package variables, which kernels cannot",
-	"math.Y0":     "reads tables in package variables, which kernels cannot",
-	"math.Y1":     "reads tables in package variables, which kernels cannot",
-	"math.Yn":     "reads tables in package variables, which kernels cannot",
-}
-
 // portableFuncs are functions whose body only chooses an assembly version (a branch on a
 // constant such as haveArchMax) and whose portable Go version, which the frontend lowers instead,
 // is another function of the same package with the same semantics. (math.Max is not Go's max

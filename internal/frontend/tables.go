@@ -224,15 +224,22 @@ func (c *compiler) writtenAt(g *ssa.Global) string {
 }
 
 // readOnly reports whether instruction in, which uses a pointer into a table, only reads
-// through it.
-func readOnly(in ssa.Instruction) bool {
+// through it: loads, addresses of elements only read, and phis of pointers only read (math.pzero
+// picks one of several tables).
+func readOnly(in ssa.Instruction) bool { return readOnlyFrom(in, map[ssa.Instruction]bool{}) }
+
+func readOnlyFrom(in ssa.Instruction, seen map[ssa.Instruction]bool) bool {
+	if seen[in] {
+		return true
+	}
+	seen[in] = true
 	switch in := in.(type) {
 	case *ssa.UnOp:
 		return in.Op == token.MUL
-	case *ssa.IndexAddr, *ssa.FieldAddr:
+	case *ssa.IndexAddr, *ssa.FieldAddr, *ssa.Phi:
 		v := in.(ssa.Value)
 		for _, r := range *v.Referrers() {
-			if !readOnly(r) {
+			if !readOnlyFrom(r, seen) {
 				return false
 			}
 		}

@@ -37,10 +37,14 @@ var Funcs = map[ir.Intrinsic]string{
 	ir.Asin: "math.asin", ir.Acos: "math.acos", ir.Atan: "math.atan", ir.Atan2: "math.atan2",
 	ir.Sinh: "math.sinh", ir.Cosh: "math.cosh", ir.Tanh: "math.tanh",
 	ir.Pow: "math.pow", ir.Cbrt: "math.cbrt", ir.Hypot: "math.hypot", ir.Mod: "math.mod",
+	// For targets whose fused multiply-add may not be fused (Vulkan's GLSL Fma): exact, from
+	// integer arithmetic.
+	ir.FMA: "math.FMA",
 }
 
-// All is the SoftMath predicate of a target with no math functions: every call is replaced.
-func All(*ir.Value) bool { return true }
+// Transcendental is the SoftMath predicate of a target with a fused multiply-add but no other
+// math functions (NVPTX, AMDGPU): every call but FMA's is replaced.
+func Transcendental(v *ir.Value) bool { return v.Intrinsic() != ir.FMA }
 
 // Link replaces each call of a math intrinsic in m that the library implements and want accepts
 // with a call of the library's function, copied into m with every function it calls (a function

@@ -50,7 +50,7 @@ type Options struct {
 
 	// SoftMath, when not nil, selects the calls of package math's functions (exp, log, sin, ...:
 	// the OpIntrinsic values mathlib.Funcs names) that the mathlib pass replaces with calls of
-	// Go's own implementations, for a target without a device math library (mathlib.All: every
+	// Go's own implementations, for a target without a device math library (mathlib.Transcendental: every
 	// one).
 	SoftMath func(v *ir.Value) bool
 }

@@ -17,6 +17,8 @@ func mathCases() []Case {
 		{Name: "math/exact32", Kernel: (*MathExact32)(nil), Run: runMathExact32, Want: wantMathExact32},
 		{Name: "math/transcendental64", Kernel: (*MathTranscendental64)(nil), ULP: transcendentalULP, Run: runMathTranscendental64, Want: wantMathTranscendental64},
 		{Name: "math/transcendental32", Kernel: (*MathTranscendental32)(nil), ULP: transcendentalULP, Run: runMathTranscendental32, Want: wantMathTranscendental32},
+		{Name: "math/tables", Kernel: (*MathTables)(nil), ULP: tablesULP, Run: runMathTables, Want: wantMathTables},
+		{Name: "math/bessel", Kernel: (*MathBessel)(nil), ULP: tablesULP, Run: runMathBessel, Want: wantMathBessel},
 	}
 }
 
@@ -212,6 +214,77 @@ func wantMathTranscendental32() Outputs {
 	out := make([][5]float32, len(x))
 	for i := range x {
 		out[i] = transcendental32(x32[i], y32[i])
+	}
+	return Outputs{"out": out}
+}
+
+// tablesULP is the error allowed to devices other than go on MathTables and MathBessel: J0 and
+// Lgamma combine a few transcendental results.
+const tablesULP = 8
+
+// mathTablesIn returns x for MathTables and MathBessel: Gamma's rational range and Stirling's,
+// J0 at its extrema (away from its zeros, where a relative error means nothing), Lgamma away from
+// its zeros at 1 and 2.
+func mathTablesIn() []float64 {
+	return []float64{0.5, 1.5, 2.5, 3.8317, 5.25, 7.0156, 10.1735, 13.3237, 16.4706, 19.6159, 25.5, 34.5, 40.25, 3, 4, 9.5}
+}
+
+// mathTables is what MathTables computes: package math functions that read package math's
+// read-only tables (Gamma's _gamP..., Lgamma's _lgamA..., Pow10's pow10tab...).
+func mathTables(x float64) [4]float64 {
+	lg, sign := math.Lgamma(x)
+	return [4]float64{math.Gamma(x), lg, float64(sign), math.Pow10(int(x*3) - 40)}
+}
+
+// MathTables runs package math functions that read tables in package variables.
+type MathTables struct {
+	X   []float64
+	Out [][4]float64
+}
+
+func (k *MathTables) Kernel(it kernel.Item) {
+	i := it.GlobalID(0)
+	k.Out[i] = mathTables(k.X[i])
+}
+
+func runMathTables(ctx context.Context, t *Target) (Outputs, error) {
+	x := mathTablesIn()
+	k := &MathTables{X: upload(t, x), Out: alloc[[4]float64](t, len(x))}
+	err := launch(ctx, t, shape1(len(x), 8).grid(), k)
+	return Outputs{"out": k.Out}, err
+}
+
+func wantMathTables() Outputs {
+	x := mathTablesIn()
+	out := make([][4]float64, len(x))
+	for i := range x {
+		out[i] = mathTables(x[i])
+	}
+	return Outputs{"out": out}
+}
+
+// MathBessel runs math.J0, which picks one of several read-only tables through a pointer.
+type MathBessel struct {
+	X, Out []float64
+}
+
+func (k *MathBessel) Kernel(it kernel.Item) {
+	i := it.GlobalID(0)
+	k.Out[i] = math.J0(k.X[i])
+}
+
+func runMathBessel(ctx context.Context, t *Target) (Outputs, error) {
+	x := mathTablesIn()
+	k := &MathBessel{X: upload(t, x), Out: alloc[float64](t, len(x))}
+	err := launch(ctx, t, shape1(len(x), 8).grid(), k)
+	return Outputs{"out": k.Out}, err
+}
+
+func wantMathBessel() Outputs {
+	x := mathTablesIn()
+	out := make([]float64, len(x))
+	for i := range x {
+		out[i] = math.J0(x[i])
 	}
 	return Outputs{"out": out}
 }

@@ -152,7 +152,7 @@ func gpuFail(workItem func(b *Builder, q ir.Intrinsic, d int) string, scope stri
 func gpuMathFunc(target string) func(in ir.Intrinsic) string {
 	return func(in ir.Intrinsic) string {
 		panic(lowerError{fmt.Errorf("llvm: %s: math function %s: %w (neither libdevice nor ocml is linked); "+
-			"run the passes with SoftMath: mathlib.All, as the cuda and amdgpu devices do", target, in, ErrNoMathLibrary)})
+			"run the passes with SoftMath: mathlib.Transcendental, as the cuda and amdgpu devices do", target, in, ErrNoMathLibrary)})
 	}
 }
 

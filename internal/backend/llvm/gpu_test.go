@@ -416,7 +416,7 @@ func TestGPUCorpus(t *testing.T) {
 				mu.Lock()
 				m, err := prog.Compile([]*frontend.Kernel{j.k})
 				if err == nil {
-					err = passes.Run(m, passes.Options{Unchecked: j.unchecked, SoftMath: mathlib.All})
+					err = passes.Run(m, passes.Options{Unchecked: j.unchecked, SoftMath: mathlib.Transcendental})
 				}
 				var out *Output
 				if err == nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -245,5 +246,37 @@ b2:
 		if msg := validate(t, val, k.Words, "vulkan1.2"); msg != "" {
 			t.Errorf("spirv-val:\n%s", msg)
 		}
+	}
+}
+
+// TestSoftMath checks which math calls the vulkan device has linked from internal/mathlib: float64
+// ones and float64 FMA, but not float32(math.F(float64(x))), which GLSL computes on float32.
+func TestSoftMath(t *testing.T) {
+	m, err := ir.Parse(`func @f(%x f32, %y f64) f64 {
+b0:
+  %wx = convert %x : f64
+  %e = intrinsic exp(%wx) : f64
+  %n = convert %e : f32
+  %l = intrinsic log(%y) : f64
+  %w = intrinsic exp(%wx) : f64
+  %g = intrinsic fma(%x, %x, %x) : f32
+  %h = intrinsic fma(%y, %y, %y) : f64
+  %r = add %l, %w : f64
+  return %r
+}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// %e, %l, %w, %g, %h in order.
+	want := []bool{false, true, true, false, true}
+	var got []bool
+	for _, v := range m.Funcs[0].Blocks[0].Instrs {
+		if v.Op == ir.OpIntrinsic {
+			got = append(got, SoftMath(v))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("SoftMath of exp (narrowable), log, exp (used as float64), fma f32, fma f64 = %v, want %v", got, want)
 	}
 }

@@ -169,7 +169,11 @@ func (e *emitter) math32(in ir.Intrinsic, t *ir.Basic, ty uint32, ops []uint32) 
 
 // narrowable reports whether a float64 math function's operands are all float32 values
 // converted (or constants) and its result is only converted to float32.
-func (e *emitter) narrowable(v *ir.Value) bool {
+func (e *emitter) narrowable(v *ir.Value) bool { return narrowable(v, e.uses[v]) }
+
+// narrowable reports whether math function v, whose uses (nil for a block's control) are us, is
+// float32(math.F(float64(x), ...)).
+func narrowable(v *ir.Value, us []*ir.Value) bool {
 	for _, x := range v.Args {
 		switch {
 		case x.Op == ir.OpConvert && ir.IsBasic(x.Args[0].Type, ir.Float32):
@@ -178,7 +182,6 @@ func (e *emitter) narrowable(v *ir.Value) bool {
 			return false
 		}
 	}
-	us := e.uses[v]
 	if len(us) == 0 {
 		return false
 	}
@@ -188,6 +191,37 @@ func (e *emitter) narrowable(v *ir.Value) bool {
 		}
 	}
 	return true
+}
+
+// SoftMath is the passes' SoftMath for Vulkan (passes.Options.SoftMath): GLSL.std.450's math
+// functions are float32 only, and its Fma need not be fused, so a float64 math function is a call
+// of package math's own implementation (internal/mathlib), and so is math.FMA on float64. A
+// float64 function of float32 values rounded to float32, float32(math.Exp(float64(x))), is left
+// to the backend, which computes it with GLSL's float32 function (fast, but as precise as the
+// device's, which Vulkan lets be a few ULP off).
+func SoftMath(v *ir.Value) bool {
+	if !ir.IsBasic(v.Type, ir.Float64) {
+		return false
+	}
+	if v.Intrinsic() == ir.FMA {
+		return true
+	}
+	var us []*ir.Value
+	for _, b := range v.Block.Func.Blocks {
+		for _, u := range b.Instrs {
+			for _, a := range u.Args {
+				if a == v {
+					us = append(us, u)
+				}
+			}
+		}
+		for _, c := range b.Controls {
+			if c == v {
+				us = append(us, nil)
+			}
+		}
+	}
+	return !narrowable(v, us)
 }
 
 // copysign is x with the sign of y, by their bits.

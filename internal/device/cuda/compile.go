@@ -100,7 +100,7 @@ func CompilePTX(ctx context.Context, v irsource.Variant, sm, driver int) (ptx st
 		return "", nil, nil, nil, err
 	}
 	opts := v.Options()
-	opts.SoftMath = mathlib.All // no libdevice/ocml: Go's own exp, log, sin, ...
+	opts.SoftMath = mathlib.Transcendental // no libdevice/ocml: Go's own exp, log, sin, ...
 	mod, f, err := irsource.Kernel(ctx, v.Type, opts)
 	if err != nil {
 		return "", nil, nil, nil, err

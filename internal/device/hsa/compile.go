@@ -78,7 +78,7 @@ func Compile(ctx context.Context, v irsource.Variant, gfx, features string) (*Co
 		return nil, err
 	}
 	opts := v.Options()
-	opts.SoftMath = mathlib.All // no libdevice/ocml: Go's own exp, log, sin, ...
+	opts.SoftMath = mathlib.Transcendental // no libdevice/ocml: Go's own exp, log, sin, ...
 	mod, f, err := irsource.Kernel(ctx, v.Type, opts)
 	if err != nil {
 		return nil, err

@@ -375,7 +375,9 @@ func (d *Device) programFor(ctx context.Context, v irsource.Variant) (*program, 
 }
 
 func (d *Device) compile(ctx context.Context, v irsource.Variant) (*program, error) {
-	mod, f, err := irsource.Kernel(ctx, v.Type, v.Options())
+	opts := v.Options()
+	opts.SoftMath = spirv.SoftMath
+	mod, f, err := irsource.Kernel(ctx, v.Type, opts)
 	if err != nil {
 		return nil, err
 	}

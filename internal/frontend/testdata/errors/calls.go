@@ -2,7 +2,6 @@ package errors
 
 import (
 	"bytes"
-	"math"
 	"unicode"
 
 	"github.com/geobacter-go/geobacter/kernel"
@@ -54,11 +53,4 @@ func (k *Stdlib) Kernel(it kernel.Item) {
 	if unicode.IsUpper(rune(k.B[i])) {   // ERROR "function unicode.IsUpper is in package unicode of the standard library"
 		k.Out[i]++
 	}
-}
-
-// MathTable calls math.Pow10, whose Go body reads a table in a package variable.
-type MathTable struct{ Out []float64 }
-
-func (k *MathTable) Kernel(it kernel.Item) {
-	k.Out[it.GlobalID(0)] = math.Pow10(it.GlobalID(0) % 10) // ERROR "math.Pow10 reads a table in a package variable, which kernels cannot; use math.Pow\(10, x\)"
 }
